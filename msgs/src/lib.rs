@@ -27,6 +27,7 @@
 mod cdr;
 #[cfg(test)]
 mod codegen_samples;
+pub mod golden;
 mod time;
 pub mod topics;
 

@@ -28,7 +28,7 @@ from cyclonedds.topic import Topic
 from cyclonedds.util import duration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rosidl import IdlClasses, differences, load_typestore, to_plain  # noqa: E402
+from rosidl import IdlClasses, differences, load_definitions, to_plain  # noqa: E402
 
 # Plain CDR (XCDR1): RustDDS does not speak XCDR2 (ros2.md §1.7).
 XCDR1 = Policy.DataRepresentation(use_cdrv0_representation=True)
@@ -67,14 +67,16 @@ def graph_types(gid_size: int):
     return participant
 
 
-def find_types(store, golden_dir: Path) -> dict[str, dict]:
+def find_types(definitions, golden_dir: Path) -> dict[str, dict]:
     """ROS type name -> golden plain value, for every golden sample on disk."""
     out = {}
     for path in sorted(golden_dir.glob("*/*.json")):
         pkg, name = path.parent.name, path.stem
+        if "." in name or pkg == "codegen_test_msgs":  # constants/defaults side files; test-only package
+            continue
         for kind in ("msg", "srv", "action"):
             ros_type = f"{pkg}/{kind}/{name}"
-            if ros_type in store.fielddefs:
+            if ros_type in definitions:
                 out[ros_type] = json.loads(path.read_text())
                 break
         else:
@@ -91,7 +93,6 @@ def main() -> int:
     root = Path(__file__).resolve().parents[2]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--domain", type=int, default=int(os.environ.get("ROS_DOMAIN_ID", "0")))
-    parser.add_argument("--msgs-dir", type=Path, default=root / "msgs")
     parser.add_argument("--golden-dir", type=Path, default=root / "msgs/tests/golden")
     parser.add_argument("--expect-node", required=True, help="node name, e.g. interop_node")
     parser.add_argument("--expect-namespace", required=True, help="namespace, e.g. /robot1")
@@ -100,9 +101,9 @@ def main() -> int:
     parser.add_argument("--linger", type=float, default=3.0, help="seconds to keep echoing after success")
     args = parser.parse_args()
 
-    store = load_typestore(args.msgs_dir)
-    classes = IdlClasses(store)
-    golden = find_types(store, args.golden_dir)
+    definitions = load_definitions()
+    classes = IdlClasses(definitions)
+    golden = find_types(definitions, args.golden_dir)
     participant = DomainParticipant(args.domain)
 
     endpoints = {}

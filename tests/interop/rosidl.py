@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
 from cyclonedds.idl import IdlStruct, make_idl_struct
 from cyclonedds.idl import types as idl
-from rosbags.typesys import Stores, get_types_from_msg, get_typestore
+from rosbags.typesys import Stores, get_typestore
 from rosbags.typesys.base import Nodetype
 
-PACKAGE = "embodied_msgs"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "msgs" / "tests" / "golden"))
+from generate import interface_sources, parse_definition  # noqa: E402
 
 # ROS 2 primitive -> Cyclone IDL annotation (ROS `byte` and `char` are both octets on the wire).
 _BASE = {
@@ -39,35 +41,15 @@ _BASE = {
 }
 
 
-def _split_sections(text: str, count: int) -> list[str]:
-    """Splits .srv (2) or .action (3) text at lines that are exactly `---`."""
-    sections: list[list[str]] = [[]]
-    for line in text.splitlines():
-        if line.strip() == "---":
-            sections.append([])
-        else:
-            sections[-1].append(line)
-    if len(sections) != count:
-        raise ValueError(f"expected {count} sections separated by '---', found {len(sections)}")
-    return ["\n".join(s) + "\n" for s in sections]
-
-
-def load_typestore(msgs_dir: Path):
-    """Jazzy typestore plus every interface in msgs_dir (msg, srv parts, action parts)."""
+def load_definitions() -> dict[str, Any]:
+    """Field definitions by ROS type name: rosbags' Jazzy store plus every interface of ours
+    (msg, srv parts, action parts), parsed by the golden-fixture generator's own loader."""
     store = get_typestore(Stores.ROS2_JAZZY)
-    ours: dict[str, Any] = {}
-    for path in sorted((msgs_dir / "msg").glob("*.msg")):
-        ours.update(get_types_from_msg(path.read_text(), f"{PACKAGE}/msg/{path.stem}"))
-    for path in sorted((msgs_dir / "srv").glob("*.srv")):
-        request, response = _split_sections(path.read_text(), 2)
-        ours.update(get_types_from_msg(request, f"{PACKAGE}/srv/{path.stem}_Request"))
-        ours.update(get_types_from_msg(response, f"{PACKAGE}/srv/{path.stem}_Response"))
-    for path in sorted((msgs_dir / "action").glob("*.action")):
-        goal, result, feedback = _split_sections(path.read_text(), 3)
-        for part, text in (("Goal", goal), ("Result", result), ("Feedback", feedback)):
-            ours.update(get_types_from_msg(text, f"{PACKAGE}/action/{path.stem}_{part}"))
-    store.register(ours)
-    return store
+    definitions = dict(store.fielddefs)
+    for ros_type, text, is_standard in interface_sources():
+        if not is_standard:
+            definitions[ros_type] = parse_definition(ros_type, text)
+    return definitions
 
 
 def dds_type_name(ros_type: str) -> str:
@@ -77,10 +59,10 @@ def dds_type_name(ros_type: str) -> str:
 
 
 class IdlClasses:
-    """Cyclone IDL classes built on demand from a rosbags typestore."""
+    """Cyclone IDL classes built on demand from field definitions (see load_definitions)."""
 
-    def __init__(self, store) -> None:
-        self.store = store
+    def __init__(self, definitions: dict[str, Any]) -> None:
+        self.definitions = definitions
         self._classes: dict[str, type[IdlStruct]] = {}
 
     def _annotation(self, node) -> Any:
@@ -103,7 +85,7 @@ class IdlClasses:
 
     def get(self, ros_type: str) -> type[IdlStruct]:
         if ros_type not in self._classes:
-            _consts, fields = self.store.fielddefs[ros_type]
+            _consts, fields = self.definitions[ros_type]
             annotations = {name: self._annotation(node) for name, node in fields}
             if not annotations:  # rmw's rule for empty messages
                 annotations = {"structure_needs_at_least_one_member": idl.uint8}
@@ -113,7 +95,7 @@ class IdlClasses:
 
     def from_plain(self, ros_type: str, value: dict) -> IdlStruct:
         """Builds an IDL sample from a plain JSON-like dict (field names as in the .msg)."""
-        _consts, fields = self.store.fielddefs[ros_type]
+        _consts, fields = self.definitions[ros_type]
         kwargs = {name: self._value_from_plain(node, value[name]) for name, node in fields}
         if not fields:
             kwargs = {"structure_needs_at_least_one_member": 0}

@@ -189,19 +189,10 @@ impl SeededInit {
     fn sample(&self, shape: &Shape, init: Init) -> Vec<f32> {
         let n = shape.elem_count();
         let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
-        let mut normal = |mean: f64, std: f64| {
-            // Box-Muller: rand 0.9 has no normal distribution without rand_distr.
-            let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
-            let u2: f64 = rng.random();
-            (mean + std * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
-        };
         match init {
             Init::Const(c) => vec![c as f32; n],
-            Init::Randn { mean, stdev } => (0..n).map(|_| normal(mean, stdev)).collect(),
-            Init::Uniform { lo, up } => {
-                drop(normal);
-                (0..n).map(|_| rng.random_range(lo..up) as f32).collect()
-            }
+            Init::Randn { mean, stdev } => (0..n).map(|_| normal(&mut rng, mean, stdev)).collect(),
+            Init::Uniform { lo, up } => (0..n).map(|_| rng.random_range(lo..up) as f32).collect(),
             Init::Kaiming {
                 dist,
                 fan,
@@ -210,10 +201,9 @@ impl SeededInit {
                 let std = non_linearity.gain() / (fan.for_shape(shape) as f64).sqrt();
                 match dist {
                     candle_nn::init::NormalOrUniform::Normal => {
-                        (0..n).map(|_| normal(0.0, std)).collect()
+                        (0..n).map(|_| normal(&mut rng, 0.0, std)).collect()
                     }
                     candle_nn::init::NormalOrUniform::Uniform => {
-                        drop(normal);
                         let bound = 3f64.sqrt() * std;
                         (0..n)
                             .map(|_| rng.random_range(-bound..bound) as f32)
@@ -223,6 +213,13 @@ impl SeededInit {
             }
         }
     }
+}
+
+/// One normal draw by Box-Muller (rand 0.9 has no normal distribution without rand_distr).
+fn normal(rng: &mut StdRng, mean: f64, std: f64) -> f32 {
+    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.random();
+    (mean + std * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
 }
 
 impl SimpleBackend for SeededInit {
@@ -249,7 +246,12 @@ impl SimpleBackend for SeededInit {
         Ok(out)
     }
 
-    fn get_unchecked(&self, name: &str, _dtype: DType, _dev: &Device) -> candle_core::Result<Tensor> {
+    fn get_unchecked(
+        &self,
+        name: &str,
+        _dtype: DType,
+        _dev: &Device,
+    ) -> candle_core::Result<Tensor> {
         let data = self.varmap.data().lock().unwrap_or_else(|p| p.into_inner());
         match data.get(name) {
             Some(var) => Ok(var.as_tensor().clone()),
@@ -312,7 +314,11 @@ impl SimpleBackend for CheckedTensors {
             .unwrap_or_else(|p| p.into_inner())
             .push(name.to_string());
         // Detached copies: inference must not record a graph (it leaks per token).
-        tensor.to_device(dev)?.to_dtype(dtype)?.detach().contiguous()
+        tensor
+            .to_device(dev)?
+            .to_dtype(dtype)?
+            .detach()
+            .contiguous()
     }
 
     fn contains_tensor(&self, name: &str) -> bool {
@@ -496,7 +502,10 @@ pub fn build_checked<M: Architecture>(
         .collect();
     unused.sort();
     if let Some(key) = unused.first() {
-        return Err(refuse(path, CheckpointProblem::UnexpectedKey((*key).clone())));
+        return Err(refuse(
+            path,
+            CheckpointProblem::UnexpectedKey((*key).clone()),
+        ));
     }
     Ok(model)
 }
@@ -519,6 +528,35 @@ impl SimpleBackend for ArcBackend {
     }
     fn contains_tensor(&self, name: &str) -> bool {
         self.0.contains_tensor(name)
+    }
+}
+
+/// Which architecture a checkpoint directory holds: from trainer_state.json when present,
+/// else from config.json's fields (`n_channels`: MCSD, `n_heads`: Transformer).
+///
+/// # Errors
+/// [`Error::CheckpointMismatch`] when config.json is missing or matches neither;
+/// [`Error::Io`] or [`Error::Json`].
+pub fn detect_kind(dir: &Path) -> Result<ModelKind> {
+    #[derive(Deserialize)]
+    struct KindOnly {
+        model_kind: ModelKind,
+    }
+    let state_path = dir.join(TRAINER_STATE_FILE);
+    if state_path.is_file() {
+        return Ok(read_json::<KindOnly>(&state_path)?.model_kind);
+    }
+    let cfg_path = require_file(dir, CONFIG_FILE)?;
+    let value: serde_json::Value = read_json(&cfg_path)?;
+    if value.get("n_channels").is_some() {
+        Ok(ModelKind::Mcsd)
+    } else if value.get("n_heads").is_some() {
+        Ok(ModelKind::Transformer)
+    } else {
+        Err(refuse(
+            &cfg_path,
+            CheckpointProblem::Corrupt("config.json has neither n_channels nor n_heads".into()),
+        ))
     }
 }
 
@@ -580,7 +618,10 @@ pub fn restore_varmap(
     let mut extra: Vec<&String> = tensors.keys().filter(|k| !data.contains_key(*k)).collect();
     extra.sort();
     if let Some(key) = extra.first() {
-        return Err(refuse(path, CheckpointProblem::UnexpectedKey((*key).clone())));
+        return Err(refuse(
+            path,
+            CheckpointProblem::UnexpectedKey((*key).clone()),
+        ));
     }
     for name in names {
         data[name].set(&tensors[name].to_dtype(data[name].dtype())?)?;

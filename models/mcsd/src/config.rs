@@ -231,7 +231,13 @@ mod tests {
     fn validate_refuses_bad_values() {
         let mut cfg = Config::tiny(10);
         cfg.n_channels = 5;
-        assert!(matches!(cfg.validate(), Err(Error::Config { field: "n_channels", .. })));
+        assert!(matches!(
+            cfg.validate(),
+            Err(Error::Config {
+                field: "n_channels",
+                ..
+            })
+        ));
         let mut cfg = Config::tiny(10);
         cfg.sparse_top_k = Some(1000);
         assert!(cfg.validate().is_err());

@@ -289,7 +289,12 @@ mod tests {
         for s in ["go_to(kitchen)", "go_to(kitchen_table)", "go_to(office)"] {
             assert!(accepts(&t, s), "{s}");
         }
-        for s in ["go_to(kitchen", "go_to(garage)", "go_to(office))", "go_to()"] {
+        for s in [
+            "go_to(kitchen",
+            "go_to(garage)",
+            "go_to(office))",
+            "go_to()",
+        ] {
             assert!(!accepts(&t, s), "{s}");
         }
         // Optional slot via an alternative that is a prefix of another.

@@ -127,8 +127,18 @@ const ROOMS: &[&str] = &[
     "guest room",
 ];
 const FURNITURE: &[&str] = &[
-    "table", "shelf", "counter", "sofa", "bed", "desk", "chair", "cabinet", "windowsill", "floor",
-    "dresser", "bench",
+    "table",
+    "shelf",
+    "counter",
+    "sofa",
+    "bed",
+    "desk",
+    "chair",
+    "cabinet",
+    "windowsill",
+    "floor",
+    "dresser",
+    "bench",
 ];
 /// (singular, plural)
 const OBJECTS: &[(&str, &str)] = &[
@@ -155,11 +165,36 @@ const COLOURS: &[&str] = &[
     "red", "blue", "green", "yellow", "white", "black", "orange", "purple", "pink", "grey",
 ];
 const NUMBERS: &[&str] = &[
-    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
     "twenty",
 ];
-const POLITE: &[&str] = &["", "Please ", "Could you ", "Hey robot, ", "Robot, ", "Can you "];
+const POLITE: &[&str] = &[
+    "",
+    "Please ",
+    "Could you ",
+    "Hey robot, ",
+    "Robot, ",
+    "Can you ",
+];
 
 fn number(n: usize) -> String {
     NUMBERS
@@ -248,8 +283,8 @@ fn random_world(rng: &mut StdRng) -> World {
             },
             colour,
             object,
-            room: *rooms.choose(rng).unwrap_or(&rooms[0]),
-            furniture: *FURNITURE.choose(rng).unwrap_or(&FURNITURE[0]),
+            room: rooms.choose(rng).unwrap_or(&rooms[0]),
+            furniture: FURNITURE.choose(rng).unwrap_or(&FURNITURE[0]),
         });
     }
     let robot_room = if rng.random_bool(0.2) {
@@ -293,10 +328,7 @@ impl World {
                 } else {
                     "are"
                 };
-                sentences.push(format!(
-                    "In the {room} there {verb} {}.",
-                    join_list(&here)
-                ));
+                sentences.push(format!("In the {room} there {verb} {}.", join_list(&here)));
             }
         }
         sentences.push(format!("You are in the {}.", self.robot_room));
@@ -370,10 +402,7 @@ fn generate_example(rng: &mut StdRng) -> Example {
                     i.phrase(),
                     i.furniture
                 ),
-                None => format!(
-                    "No, there is no {colour} {} in the {room}.",
-                    item.object.0
-                ),
+                None => format!("No, there is no {colour} {} in the {room}.", item.object.0),
             };
             (question, answer)
         }
@@ -518,11 +547,9 @@ fn generate_example(rng: &mut StdRng) -> Example {
                     number(b),
                     number(a)
                 ),
-                std::cmp::Ordering::Equal => format!(
-                    "Both rooms have {} {}.",
-                    number(a),
-                    item.object.1
-                ),
+                std::cmp::Ordering::Equal => {
+                    format!("Both rooms have {} {}.", number(a), item.object.1)
+                }
             };
             (
                 format!(
@@ -567,9 +594,21 @@ mod tests {
         let corpus = Corpus::generate(&cfg(3)).unwrap();
         let train: std::collections::HashSet<_> = corpus.train.iter().collect();
         assert!(train.len() > 290, "too many duplicate examples");
-        let overlap = corpus.validation.iter().filter(|e| train.contains(e)).count();
+        let overlap = corpus
+            .validation
+            .iter()
+            .filter(|e| train.contains(e))
+            .count();
         assert!(overlap < 3);
-        let kinds = ["Where", "How many", "Is there", "bring me", "go to", "charge", "Which room"];
+        let kinds = [
+            "Where",
+            "How many",
+            "Is there",
+            "bring me",
+            "go to",
+            "charge",
+            "Which room",
+        ];
         for kind in kinds {
             assert!(
                 corpus.train.iter().any(|e| e.prompt.contains(kind)),

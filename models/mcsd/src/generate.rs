@@ -455,7 +455,10 @@ mod tests {
         };
         let a = draw(&params);
         assert_eq!(a, draw(&params));
-        let other = draw(&SamplingParams { seed: 8, ..params.clone() });
+        let other = draw(&SamplingParams {
+            seed: 8,
+            ..params.clone()
+        });
         assert_ne!(a, other);
         // top-k 3 of the logits: the three best are ids 6, 13, 20 (value 1.8, ties by id).
         assert!(a.iter().all(|t| [6, 13, 20].contains(t)));

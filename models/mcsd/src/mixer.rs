@@ -257,7 +257,10 @@ fn contiguous_f32<'a>(
     let data = match storage {
         CpuStorage::F32(v) => v.as_slice(),
         other => {
-            return Err(candle_core::Error::Msg(format!("{op}: expected f32, got {:?}", candle_core::backend::BackendStorage::dtype(other))));
+            return Err(candle_core::Error::Msg(format!(
+                "{op}: expected f32, got {:?}",
+                candle_core::backend::BackendStorage::dtype(other)
+            )));
         }
     };
     match layout.contiguous_offsets() {
@@ -282,7 +285,11 @@ impl CustomOp1 for ChunkedMix {
         }
     }
 
-    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+    fn cpu_fwd(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (_b, n, d) = layout.shape().dims3()?;
         if d != self.rates.d_model() {
             return Err(candle_core::Error::Msg(format!(
@@ -307,7 +314,12 @@ impl CustomOp1 for ChunkedMix {
         Ok((CpuStorage::F32(y), layout.shape().clone()))
     }
 
-    fn bwd(&self, _arg: &Tensor, _res: &Tensor, grad_res: &Tensor) -> candle_core::Result<Option<Tensor>> {
+    fn bwd(
+        &self,
+        _arg: &Tensor,
+        _res: &Tensor,
+        grad_res: &Tensor,
+    ) -> candle_core::Result<Option<Tensor>> {
         let op = ChunkedMix {
             rates: self.rates.clone(),
             section: self.section,
@@ -386,7 +398,10 @@ impl Mixer {
                 InProj::Full(vb.pp("in_proj").get_with_hints(
                     (4 * d, d),
                     "weight",
-                    candle_nn::Init::Uniform { lo: -bound, up: bound },
+                    candle_nn::Init::Uniform {
+                        lo: -bound,
+                        up: bound,
+                    },
                 )?)
             }
             Projection::PerChannel => {
@@ -394,20 +409,30 @@ impl Mixer {
                 InProj::PerChannel(vb.pp("in_proj").get_with_hints(
                     (c, dc, 4 * dc),
                     "weight",
-                    candle_nn::Init::Uniform { lo: -bound, up: bound },
+                    candle_nn::Init::Uniform {
+                        lo: -bound,
+                        up: bound,
+                    },
                 )?)
             }
         };
-        let decay_gain = vb
-            .pp("decay_norm")
-            .get_with_hints(d, "weight", candle_nn::Init::Const(1.0))?;
+        let decay_gain =
+            vb.pp("decay_norm")
+                .get_with_hints(d, "weight", candle_nn::Init::Const(1.0))?;
         let out_proj = if cfg.has_mixer_out_proj() {
-            let fan_in = if cfg.fusion == Fusion::ConcatProj { 2 * d } else { d };
+            let fan_in = if cfg.fusion == Fusion::ConcatProj {
+                2 * d
+            } else {
+                d
+            };
             let bound = 1.0 / (fan_in as f64).sqrt();
             Some(vb.pp("out_proj").get_with_hints(
                 (d, fan_in),
                 "weight",
-                candle_nn::Init::Uniform { lo: -bound, up: bound },
+                candle_nn::Init::Uniform {
+                    lo: -bound,
+                    up: bound,
+                },
             )?)
         } else {
             None
@@ -422,33 +447,37 @@ impl Mixer {
         })
     }
 
-    /// x `[B, N, D]` -> U, V, F, E stacked as `[B, N, 4, D]`.
-    pub(crate) fn project(&self, x: &Tensor) -> Result<Tensor> {
-        let (b, n, d) = x.dims3()?;
-        match &self.in_proj {
-            InProj::Full(w) => {
-                let y = x.reshape((b * n, d))?.matmul(&w.t()?)?;
-                Ok(y.reshape((b, n, 4, d))?)
+    /// x `[R, D]` (rows = batch × positions) -> U, V, F, E, each `[R, D]` contiguous.
+    fn project(&self, x: &Tensor) -> Result<[Tensor; 4]> {
+        let (rows, d) = x.dims2()?;
+        let part = |k: usize| -> Result<Tensor> {
+            match &self.in_proj {
+                InProj::Full(w) => Ok(x.matmul(&w.narrow(0, k * d, d)?.t()?)?),
+                InProj::PerChannel(w) => {
+                    let (c, dc, _) = w.dims3()?;
+                    let xc = x.reshape((rows, c, dc))?.transpose(0, 1)?.contiguous()?;
+                    let y = xc.matmul(&w.narrow(2, k * dc, dc)?)?; // [C, R, Dc]
+                    Ok(y.transpose(0, 1)?.contiguous()?.reshape((rows, d))?)
+                }
             }
-            InProj::PerChannel(w) => {
-                let (c, dc, _) = w.dims3()?;
-                let xc = x.reshape((b * n, c, dc))?.transpose(0, 1)?.contiguous()?;
-                let y = xc.matmul(w)?; // [C, BN, 4Dc]
-                Ok(y
-                    .reshape((c, b * n, 4, dc))?
-                    .permute((1, 2, 0, 3))?
-                    .contiguous()?
-                    .reshape((b, n, 4, d))?)
-            }
-        }
+        };
+        Ok([part(0)?, part(1)?, part(2)?, part(3)?])
     }
 
-    /// Differentiable mixer from an empty state. `literal` holds the `[C, N, N]` slope and decay
-    /// matrices for the literal form; `None` selects the chunked form.
-    pub(crate) fn forward_train(&self, x: &Tensor, literal: Option<&(Tensor, Tensor)>) -> Result<Tensor> {
-        let proj = self.project(x)?;
-        let part = |k: usize| -> Result<Tensor> { Ok(proj.narrow(2, k, 1)?.squeeze(2)?) };
-        let (u, v, f, e) = (part(0)?, part(1)?, part(2)?, part(3)?);
+    /// Differentiable mixer of `x` `[B·N, D]` (rows of `batch` sequences) from an empty state.
+    /// `literal` holds the `[C, N, N]` slope and decay matrices for the literal form; `None`
+    /// selects the chunked form.
+    pub(crate) fn forward_train(
+        &self,
+        x: &Tensor,
+        batch: usize,
+        literal: Option<&(Tensor, Tensor)>,
+    ) -> Result<Tensor> {
+        let (rows, d) = x.dims2()?;
+        let n = rows / batch;
+        let [u, v, f, e] = self.project(x)?;
+        let v = v.reshape((batch, n, d))?;
+        let e = e.reshape((batch, n, d))?;
         let (v_mixed, e_mixed) = match literal {
             Some((slope, decay)) => (mix_literal(&v, slope)?, mix_literal(&e, decay)?),
             None => (
@@ -456,13 +485,12 @@ impl Mixer {
                 mix_chunked(&self.rates, Section::Decay, &e)?,
             ),
         };
-        let (b, n, d) = x.dims3()?;
         let c = self.rates.n_channels;
         let dc = self.rates.channel_width;
-        let theta_s = (u * candle_nn::ops::silu(&v_mixed)?)?;
+        let theta_s = (u * candle_nn::ops::silu(&v_mixed.reshape((rows, d))?)?)?;
         let ones = Tensor::ones(dc, DType::F32, x.device())?;
-        let e_norm = rms_norm_diff(&e_mixed.reshape((b, n, c, dc))?, &ones, self.eps)?
-            .reshape((b, n, d))?
+        let e_norm = rms_norm_diff(&e_mixed.reshape((rows, c, dc))?, &ones, self.eps)?
+            .reshape((rows, d))?
             .broadcast_mul(&self.decay_gain)?;
         let theta_d = (candle_nn::ops::sigmoid(&f)? * e_norm)?;
         self.fuse(theta_s, theta_d)
@@ -474,7 +502,7 @@ impl Mixer {
             Fusion::ConcatProj => Tensor::cat(&[theta_s, theta_d], D::Minus1)?,
         };
         match &self.out_proj {
-            Some(w) => Ok(fused.broadcast_matmul(&w.t()?)?),
+            Some(w) => Ok(fused.matmul(&w.t()?)?),
             None => Ok(fused),
         }
     }
@@ -576,7 +604,10 @@ mod tests {
         for (ch, &w) in last.iter().enumerate() {
             assert_eq!(w, 1.0 - rates.gamma[ch], "channel {ch}");
         }
-        assert_eq!(rates.slope_weight_row(1), vec![1.0; cfg.n_channels].as_slice());
+        assert_eq!(
+            rates.slope_weight_row(1),
+            vec![1.0; cfg.n_channels].as_slice()
+        );
     }
 
     #[test]
@@ -586,8 +617,12 @@ mod tests {
         let rates = Rates::new(&cfg);
         let d = cfg.d_model;
         let n = 13;
-        let x: Vec<f32> = (0..n * d).map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0).collect();
-        let g: Vec<f32> = (0..n * d).map(|i| ((i * 53 % 97) as f32 / 48.0) - 1.0).collect();
+        let x: Vec<f32> = (0..n * d)
+            .map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0)
+            .collect();
+        let g: Vec<f32> = (0..n * d)
+            .map(|i| ((i * 53 % 97) as f32 / 48.0) - 1.0)
+            .collect();
         for section in [Section::Slope, Section::Decay] {
             let mut y = vec![0f32; n * d];
             scan_row(&rates, section, &x, &mut y, &mut vec![0f32; d], 0);
@@ -595,7 +630,10 @@ mod tests {
             scan_row_transposed(&rates, section, &g, &mut gx);
             let lhs: f64 = y.iter().zip(&g).map(|(a, b)| f64::from(a * b)).sum();
             let rhs: f64 = x.iter().zip(&gx).map(|(a, b)| f64::from(a * b)).sum();
-            assert!((lhs - rhs).abs() < 1e-3 * lhs.abs().max(1.0), "{section:?}: {lhs} vs {rhs}");
+            assert!(
+                (lhs - rhs).abs() < 1e-3 * lhs.abs().max(1.0),
+                "{section:?}: {lhs} vs {rhs}"
+            );
         }
     }
 }

@@ -16,7 +16,8 @@ use candle_nn::VarBuilder;
 use crate::config::Config;
 use crate::decoder::{Decoder, Trainable};
 use crate::error::{Error, Result};
-use crate::mixer::{InProj, MixerForm, Mixer, Rates, Section, mix_sequence, rms_norm_diff};
+use crate::mixer::{InProj, Mixer, MixerForm, Rates, Section, mix_sequence, rms_norm_diff};
+use crate::quantized::Lin;
 use crate::state::State;
 
 /// GeGLU MLP: down(GELU(gate(x)) ⊙ up(x)), optionally with learned top-k sparse activation.
@@ -38,12 +39,18 @@ impl Mlp {
         let gate_up = vb.pp("gate_up").get_with_hints(
             (2 * h, d),
             "weight",
-            candle_nn::Init::Uniform { lo: -b_in, up: b_in },
+            candle_nn::Init::Uniform {
+                lo: -b_in,
+                up: b_in,
+            },
         )?;
         let down = vb.pp("down").get_with_hints(
             (h, d),
             "weight",
-            candle_nn::Init::Uniform { lo: -b_out, up: b_out },
+            candle_nn::Init::Uniform {
+                lo: -b_out,
+                up: b_out,
+            },
         )?;
         Ok(Self {
             gate_up,
@@ -57,34 +64,14 @@ impl Mlp {
     /// with the largest gate pre-activation per token (the selection is learned through the gate
     /// weights; gradients flow through the kept units only).
     fn forward_train(&self, x: &Tensor) -> Result<Tensor> {
-        let gu = x.broadcast_matmul(&self.gate_up.t()?)?;
+        let gu = x.matmul(&self.gate_up.t()?)?;
         let gate = gu.narrow(D::Minus1, 0, self.hidden)?;
         let up = gu.narrow(D::Minus1, self.hidden, self.hidden)?;
         let mut hidden = (gate.gelu()? * up)?;
         if let Some(k) = self.top_k {
             hidden = (hidden * top_k_mask(&gate, k)?)?;
         }
-        Ok(hidden.broadcast_matmul(&self.down)?)
-    }
-
-    /// Inference forward of `x` `[R, D]` (rows). Dense: candle matmuls. Sparse: dense gate, then
-    /// only the k selected units' up rows and down rows are touched.
-    fn forward_infer(&self, x: &Tensor) -> Result<Tensor> {
-        let gate_up = self.gate_up.detach();
-        let down = self.down.detach();
-        match self.top_k {
-            None => {
-                let gu = x.matmul(&gate_up.t()?)?;
-                let gate = gu.narrow(D::Minus1, 0, self.hidden)?;
-                let up = gu.narrow(D::Minus1, self.hidden, self.hidden)?;
-                Ok((gate.gelu()? * up)?.matmul(&down)?)
-            }
-            Some(k) => {
-                let gate_w = gate_up.narrow(0, 0, self.hidden)?;
-                let gate = x.matmul(&gate_w.t()?)?;
-                sparse_up_down(x, &gate, &gate_up, &down, self.hidden, k)
-            }
-        }
+        Ok(hidden.matmul(&self.down)?)
     }
 }
 
@@ -194,6 +181,8 @@ pub struct Model {
     lm_head: Option<Tensor>,
     rates: Arc<Rates>,
     device: Device,
+    /// Detached views of the same weight storage (so they follow optimizer updates), built once.
+    infer: InferModel,
 }
 
 fn norm_weight(vb: VarBuilder, d: usize) -> Result<Tensor> {
@@ -209,7 +198,10 @@ impl Model {
         let embed = vb.pp("embed").get_with_hints(
             (cfg.vocab_size, d),
             "weight",
-            candle_nn::Init::Randn { mean: 0.0, stdev: 0.02 },
+            candle_nn::Init::Randn {
+                mean: 0.0,
+                stdev: 0.02,
+            },
         )?;
         let mut layers = Vec::with_capacity(cfg.n_layers);
         for i in 0..cfg.n_layers {
@@ -229,9 +221,21 @@ impl Model {
             Some(vb.pp("lm_head").get_with_hints(
                 (cfg.vocab_size, d),
                 "weight",
-                candle_nn::Init::Uniform { lo: -bound, up: bound },
+                candle_nn::Init::Uniform {
+                    lo: -bound,
+                    up: bound,
+                },
             )?)
         };
+        let infer = build_infer(
+            cfg,
+            &embed,
+            &layers,
+            &final_norm,
+            lm_head.as_ref(),
+            &rates,
+            vb.device(),
+        )?;
         Ok(Self {
             cfg: cfg.clone(),
             embed,
@@ -240,6 +244,7 @@ impl Model {
             lm_head,
             rates,
             device: vb.device().clone(),
+            infer,
         })
     }
 
@@ -300,7 +305,11 @@ impl Model {
         if ids.rank() != rank || ids.dtype() != DType::U32 {
             return Err(Error::Input {
                 what,
-                reason: format!("expected u32 ids of rank {rank}, got {:?} {:?}", ids.dtype(), ids.dims()),
+                reason: format!(
+                    "expected u32 ids of rank {rank}, got {:?} {:?}",
+                    ids.dtype(),
+                    ids.dims()
+                ),
             });
         }
         Ok(())
@@ -318,65 +327,270 @@ impl Model {
         let eps = self.cfg.rms_eps;
         let literal = match form {
             MixerForm::Literal => Some((
-                self.rates.literal_matrices(Section::Slope, n, &self.device)?,
-                self.rates.literal_matrices(Section::Decay, n, &self.device)?,
+                self.rates
+                    .literal_matrices(Section::Slope, n, &self.device)?,
+                self.rates
+                    .literal_matrices(Section::Decay, n, &self.device)?,
             )),
             MixerForm::Chunked => None,
         };
-        let mut h = self
-            .embed
-            .index_select(&ids.flatten_all()?, 0)?
-            .reshape((b, n, self.cfg.d_model))?;
+        // Rows [B·N, D] throughout: plain 2-D matmuls (no broadcast weights in the backward).
+        let mut h = self.embed.index_select(&ids.flatten_all()?, 0)?;
         for layer in &self.layers {
             let x = rms_norm_diff(&h, &layer.mixer_norm, eps)?;
-            h = (h + layer.mixer.forward_train(&x, literal.as_ref())?)?;
+            h = (h + layer.mixer.forward_train(&x, b, literal.as_ref())?)?;
             let x = rms_norm_diff(&h, &layer.mlp_norm, eps)?;
             h = (h + layer.mlp.forward_train(&x)?)?;
         }
         let h = rms_norm_diff(&h, &self.final_norm, eps)?;
-        Ok(h.broadcast_matmul(&self.head_weight().t()?)?)
+        Ok(h.matmul(&self.head_weight().t()?)?
+            .reshape((b, n, self.cfg.vocab_size))?)
     }
 
-    /// Inference forward of `ids` `[B, L]` continuing from `state` (which must be at the same
-    /// batch size): logits `[B·L, vocab]` row-major.
+    /// The inference view of the weights (detached views of the same storage).
+    pub(crate) fn infer_weights(&self) -> &InferModel {
+        &self.infer
+    }
+
+    /// Inference forward of `ids` `[B, L]` continuing from `state`: logits `[B·L, vocab]`.
     fn forward_infer(&self, ids: &Tensor, state: &mut State) -> Result<Tensor> {
+        self.infer.forward(ids, state)
+    }
+}
+
+/// Dense inference view: detached tensors sharing the weights' storage (no graph is recorded
+/// while decoding, and optimizer updates are seen).
+fn build_infer(
+    cfg: &Config,
+    embed: &Tensor,
+    layers: &[Block],
+    final_norm: &Tensor,
+    lm_head: Option<&Tensor>,
+    rates: &Arc<Rates>,
+    device: &Device,
+) -> Result<InferModel> {
+    let mut blocks = Vec::with_capacity(layers.len());
+    for l in layers {
+        let in_proj = match &l.mixer.in_proj {
+            InProj::Full(w) => InferProj::Full(Lin::Dense(w.detach())),
+            InProj::PerChannel(w) => {
+                let c = w.dim(0)?;
+                let per = (0..c)
+                    .map(|i| Ok(Lin::Dense(w.get(i)?.detach().t()?)))
+                    .collect::<Result<Vec<_>>>()?;
+                InferProj::PerChannel(per)
+            }
+        };
+        let mlp = match l.mlp.top_k {
+            None => InferMlp::Dense {
+                gate_up: Lin::Dense(l.mlp.gate_up.detach()),
+                down: Lin::Dense(l.mlp.down.detach().t()?),
+                hidden: l.mlp.hidden,
+            },
+            Some(k) => InferMlp::SparseRows {
+                gate: Lin::Dense(l.mlp.gate_up.detach().narrow(0, 0, l.mlp.hidden)?),
+                gate_up: l.mlp.gate_up.detach(),
+                down: l.mlp.down.detach(),
+                hidden: l.mlp.hidden,
+                k,
+            },
+        };
+        blocks.push(InferBlock {
+            mixer_norm: l.mixer_norm.detach(),
+            in_proj,
+            decay_gain: l.mixer.decay_gain.detach(),
+            out_proj: l.mixer.out_proj.as_ref().map(|w| Lin::Dense(w.detach())),
+            mlp_norm: l.mlp_norm.detach(),
+            mlp,
+        });
+    }
+    Ok(InferModel {
+        cfg: cfg.clone(),
+        embed: embed.detach(),
+        blocks,
+        final_norm: final_norm.detach(),
+        head: Lin::Dense(lm_head.unwrap_or(embed).detach()),
+        rates: rates.clone(),
+        device: device.clone(),
+    })
+}
+
+/// Input projection for inference.
+#[derive(Debug, Clone)]
+pub(crate) enum InferProj {
+    /// `[4D, D]` (out × in).
+    Full(Lin),
+    /// One `[4Dc, Dc]` (out × in) per channel.
+    PerChannel(Vec<Lin>),
+}
+
+/// GeGLU for inference.
+#[derive(Debug, Clone)]
+pub(crate) enum InferMlp {
+    /// All hidden units.
+    Dense {
+        /// `[2H, D]` out × in.
+        gate_up: Lin,
+        /// `[D, H]` out × in.
+        down: Lin,
+        /// H.
+        hidden: usize,
+    },
+    /// Top-k: dense gate, then only the selected units' rows (f32 weights read in place).
+    SparseRows {
+        /// `[H, D]` gate rows.
+        gate: Lin,
+        /// `[2H, D]` f32.
+        gate_up: Tensor,
+        /// `[H, D]` f32.
+        down: Tensor,
+        /// H.
+        hidden: usize,
+        /// Units kept per token.
+        k: usize,
+    },
+    /// Top-k with quantised weights: the mask is applied to the dense product (no rows skipped:
+    /// quantised blocks cannot be gathered cheaply).
+    SparseMasked {
+        /// `[2H, D]` out × in.
+        gate_up: Lin,
+        /// `[D, H]` out × in.
+        down: Lin,
+        /// H.
+        hidden: usize,
+        /// Units kept per token.
+        k: usize,
+    },
+}
+
+impl InferMlp {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        match self {
+            InferMlp::Dense {
+                gate_up,
+                down,
+                hidden,
+            } => {
+                let gu = gate_up.forward(x)?;
+                let gate = gu.narrow(D::Minus1, 0, *hidden)?;
+                let up = gu.narrow(D::Minus1, *hidden, *hidden)?;
+                down.forward(&(gate.gelu()? * up)?)
+            }
+            InferMlp::SparseRows {
+                gate,
+                gate_up,
+                down,
+                hidden,
+                k,
+            } => {
+                let g = gate.forward(x)?;
+                sparse_up_down(x, &g, gate_up, down, *hidden, *k)
+            }
+            InferMlp::SparseMasked {
+                gate_up,
+                down,
+                hidden,
+                k,
+            } => {
+                let gu = gate_up.forward(x)?;
+                let gate = gu.narrow(D::Minus1, 0, *hidden)?;
+                let up = gu.narrow(D::Minus1, *hidden, *hidden)?;
+                let h = ((gate.gelu()? * up)? * top_k_mask(&gate, *k)?)?;
+                down.forward(&h)
+            }
+        }
+    }
+}
+
+/// One block's inference weights.
+#[derive(Debug, Clone)]
+pub(crate) struct InferBlock {
+    pub(crate) mixer_norm: Tensor,
+    pub(crate) in_proj: InferProj,
+    /// `[D]` f32 (read in place).
+    pub(crate) decay_gain: Tensor,
+    pub(crate) out_proj: Option<Lin>,
+    pub(crate) mlp_norm: Tensor,
+    pub(crate) mlp: InferMlp,
+}
+
+/// Inference weights of a whole model (dense f32 or quantised), with the recurrent forward.
+#[derive(Debug, Clone)]
+pub(crate) struct InferModel {
+    pub(crate) cfg: Config,
+    pub(crate) embed: Tensor,
+    pub(crate) blocks: Vec<InferBlock>,
+    pub(crate) final_norm: Tensor,
+    pub(crate) head: Lin,
+    pub(crate) rates: Arc<Rates>,
+    pub(crate) device: Device,
+}
+
+impl InferModel {
+    /// ids `[B, L]` continuing from `state` -> logits `[B·L, vocab]`; advances the state.
+    pub(crate) fn forward(&self, ids: &Tensor, state: &mut State) -> Result<Tensor> {
         let (b, l) = ids.dims2()?;
-        if state.batch() != b {
+        if state.batch() != b || state.layers().len() != self.blocks.len() {
             return Err(Error::Input {
-                what: "Model::forward_seq",
-                reason: format!("ids batch {b} != state batch {}", state.batch()),
+                what: "MCSD forward_seq",
+                reason: format!(
+                    "ids batch {b} / {} layers do not match the state ({} sequences, {} layers)",
+                    self.blocks.len(),
+                    state.batch(),
+                    state.layers().len()
+                ),
             });
         }
         let d = self.cfg.d_model;
         let eps = self.cfg.rms_eps as f32;
         let pos0 = state.pos();
-        let mut h = self.embed.detach().index_select(&ids.flatten_all()?, 0)?; // [B·L, D]
-        for (layer, ls) in self.layers.iter().zip(state.layers_mut()) {
-            let x = candle_nn::ops::rms_norm(&h, &layer.mixer_norm.detach(), eps)?;
-            let proj = match &layer.mixer.in_proj {
-                InProj::Full(w) => x.matmul(&w.detach().t()?)?,
-                InProj::PerChannel(_) => layer
-                    .mixer
-                    .project(&x.reshape((b, l, d))?.detach())?
-                    .reshape((b * l, 4 * d))?
-                    .detach(),
+        let mut h = self.embed.index_select(&ids.flatten_all()?, 0)?; // [B·L, D]
+        for (block, ls) in self.blocks.iter().zip(state.layers_mut()) {
+            let x = candle_nn::ops::rms_norm(&h, &block.mixer_norm, eps)?;
+            let proj = match &block.in_proj {
+                InferProj::Full(w) => w.forward(&x)?.flatten_all()?.to_vec1::<f32>()?,
+                InferProj::PerChannel(per) => per_channel_projection(&x, per, d)?,
             };
-            let proj = proj.flatten_all()?.to_vec1::<f32>()?;
-            let gain = layer.mixer.decay_gain.to_vec1::<f32>()?;
-            let theta = mix_sequence(&self.rates, &proj, b, ls, pos0, &gain, eps, layer.mixer.fusion)?;
+            let theta = {
+                let (guard, layout) = block.decay_gain.storage_and_layout();
+                let gain = cpu_f32(&guard, layout, "decay_norm gain")?;
+                mix_sequence(&self.rates, &proj, b, ls, pos0, gain, eps, self.cfg.fusion)?
+            };
             let width = theta.len() / (b * l);
             let mut theta = Tensor::from_vec(theta, (b * l, width), &self.device)?;
-            if let Some(w) = &layer.mixer.out_proj {
-                theta = theta.matmul(&w.detach().t()?)?;
+            if let Some(w) = &block.out_proj {
+                theta = w.forward(&theta)?;
             }
             h = (h + theta)?;
-            let x = candle_nn::ops::rms_norm(&h, &layer.mlp_norm.detach(), eps)?;
-            h = (h + layer.mlp.forward_infer(&x)?)?;
+            let x = candle_nn::ops::rms_norm(&h, &block.mlp_norm, eps)?;
+            h = (h + block.mlp.forward(&x)?)?;
         }
         state.advance(l);
-        let h = candle_nn::ops::rms_norm(&h, &self.final_norm.detach(), eps)?;
-        Ok(h.matmul(&self.head_weight().detach().t()?)?)
+        let h = candle_nn::ops::rms_norm(&h, &self.final_norm, eps)?;
+        self.head.forward(&h)
     }
+}
+
+/// Per-channel projections of `x` `[R, D]` laid out as `[R, 4, D]` (U, V, F, E) row-major.
+fn per_channel_projection(x: &Tensor, per: &[Lin], d: usize) -> Result<Vec<f32>> {
+    let rows = x.dim(0)?;
+    let c = per.len();
+    let dc = d / c;
+    let mut out = vec![0f32; rows * 4 * d];
+    for (ch, w) in per.iter().enumerate() {
+        let y = w
+            .forward(&x.narrow(1, ch * dc, dc)?.contiguous()?)?
+            .flatten_all()?
+            .to_vec1::<f32>()?; // [R, 4·Dc]
+        for r in 0..rows {
+            for k in 0..4 {
+                let src = &y[(r * 4 + k) * dc..(r * 4 + k + 1) * dc];
+                let dst = (r * 4 + k) * d + ch * dc;
+                out[dst..dst + dc].copy_from_slice(src);
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl Decoder for Model {
@@ -395,7 +609,9 @@ impl Decoder for Model {
     fn forward_seq(&self, ids: &Tensor, state: &mut State) -> Result<Tensor> {
         self.check_ids(ids, 2, "Model::forward_seq")?;
         let (b, l) = ids.dims2()?;
-        Ok(self.forward_infer(ids, state)?.reshape((b, l, self.cfg.vocab_size))?)
+        Ok(self
+            .forward_infer(ids, state)?
+            .reshape((b, l, self.cfg.vocab_size))?)
     }
 
     fn state_bytes(state: &State) -> usize {

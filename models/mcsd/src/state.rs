@@ -167,7 +167,9 @@ impl State {
                 let t = tensors
                     .get(&key)
                     .ok_or_else(|| refuse(format!("missing `{key}`")))?;
-                let (b, d) = t.dims2().map_err(|_| refuse(format!("`{key}` is not 2-D")))?;
+                let (b, d) = t
+                    .dims2()
+                    .map_err(|_| refuse(format!("`{key}` is not 2-D")))?;
                 if t.dtype() != DType::F32 || d != cfg.d_model || b == 0 {
                     return Err(refuse(format!(
                         "`{key}` is {:?} {:?}, expected f32 [B, {}]",

@@ -182,7 +182,10 @@ impl Tokenizer {
         let mut special_ids = [0u32; Special::ALL.len()];
         for (slot, special) in special_ids.iter_mut().zip(Special::ALL) {
             *slot = inner.token_to_id(special.as_str()).ok_or_else(|| {
-                tokenizer_error("load", format!("special token {} missing", special.as_str()))
+                tokenizer_error(
+                    "load",
+                    format!("special token {} missing", special.as_str()),
+                )
             })?;
         }
         let char_to_byte: HashMap<char, u8> = byte_to_char_table()
@@ -267,7 +270,10 @@ impl Tokenizer {
     /// # Errors
     /// [`Error::Tokenizer`] when encoding fails.
     pub fn encode_prompt(&self, user_text: &str) -> Result<Vec<u32>> {
-        let mut ids = vec![self.special_id(Special::Bos), self.special_id(Special::User)];
+        let mut ids = vec![
+            self.special_id(Special::Bos),
+            self.special_id(Special::User),
+        ];
         ids.extend(self.encode(user_text)?);
         ids.push(self.special_id(Special::Robot));
         Ok(ids)

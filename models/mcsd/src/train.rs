@@ -131,7 +131,13 @@ impl TrainConfig {
         if !(0.0..1.0).contains(&self.beta1) || !(0.0..1.0).contains(&self.beta2) {
             return bad("beta1", "beta1 and beta2 must be in [0, 1)");
         }
-        if !(self.eps > 0.0) || !(self.weight_decay >= 0.0) || !(self.grad_clip >= 0.0) {
+        if self.eps.is_nan()
+            || self.eps <= 0.0
+            || self.weight_decay.is_nan()
+            || self.weight_decay < 0.0
+            || self.grad_clip.is_nan()
+            || self.grad_clip < 0.0
+        {
             return bad("eps", "eps must be > 0, weight_decay and grad_clip >= 0");
         }
         Ok(())
@@ -381,7 +387,12 @@ impl AdamW {
         out
     }
 
-    fn restore(&mut self, path: &Path, step: usize, tensors: &HashMap<String, Tensor>) -> Result<()> {
+    fn restore(
+        &mut self,
+        path: &Path,
+        step: usize,
+        tensors: &HashMap<String, Tensor>,
+    ) -> Result<()> {
         let refuse = |problem| Error::CheckpointMismatch {
             path: path.to_path_buf(),
             problem,
@@ -581,7 +592,8 @@ impl<M: Architecture> Trainer<M> {
                     Some((e, order)) if *e == epoch => order,
                     _ => {
                         let mut order: Vec<usize> = (0..n).collect();
-                        let seed = self.cfg.seed ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                        let seed =
+                            self.cfg.seed ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
                         order.shuffle(&mut StdRng::seed_from_u64(seed));
                         &self.epoch_order.insert((epoch, order)).1
                     }
@@ -683,9 +695,15 @@ impl<M: Architecture> Trainer<M> {
     /// # Errors
     /// Model errors.
     pub fn inference_model(&self) -> Result<M> {
-        let tensors: HashMap<String, Tensor> =
-            checkpoint::varmap_tensors(&self.varmap).into_iter().collect();
-        checkpoint::build_checked::<M>(Path::new("<memory>"), &self.model_config, tensors, &self.device)
+        let tensors: HashMap<String, Tensor> = checkpoint::varmap_tensors(&self.varmap)
+            .into_iter()
+            .collect();
+        checkpoint::build_checked::<M>(
+            Path::new("<memory>"),
+            &self.model_config,
+            tensors,
+            &self.device,
+        )
     }
 
     /// Current weights by name (detached).
@@ -888,7 +906,9 @@ pub fn run_training(cfg: &RunConfig, out: &Path, opts: RunOptions) -> Result<Tra
         ModelSpec::Mcsd(model_cfg) => {
             let mut model_cfg = model_cfg.clone();
             model_cfg.vocab_size = tokenizer.vocab_size();
-            run_generic::<Model>(model_cfg, cfg, &tokenizer, train, validation, out, opts, &device)
+            run_generic::<Model>(
+                model_cfg, cfg, &tokenizer, train, validation, out, opts, &device,
+            )
         }
         ModelSpec::Transformer(model_cfg) => {
             let mut model_cfg = model_cfg.clone();
@@ -932,7 +952,9 @@ fn run_generic<M: Architecture>(
         steps = cfg.train.steps,
         "training"
     );
-    let bar = opts.progress.then(|| progress_bar(&cfg.train, trainer.step()));
+    let bar = opts
+        .progress
+        .then(|| progress_bar(&cfg.train, trainer.step()));
     let started = Instant::now();
     let mut tokens = 0usize;
     let mut last_val = None;
@@ -992,9 +1014,9 @@ fn run_generic<M: Architecture>(
 
 fn progress_bar(cfg: &TrainConfig, start: usize) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(cfg.steps as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "[{elapsed_precise}] {wide_bar} {pos}/{len} {msg}",
-    ) {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("[{elapsed_precise}] {wide_bar} {pos}/{len} {msg}")
+    {
         bar.set_style(style);
     }
     bar.set_position(start as u64);
@@ -1053,7 +1075,11 @@ mod tests {
         let t = Tensor::new(&[[0u32, 2, 1]], &dev).unwrap();
         let loss = masked_cross_entropy(var.as_tensor(), &t, &mask).unwrap();
         let grads = loss.backward().unwrap();
-        let g = grads.get(var.as_tensor()).unwrap().to_vec3::<f32>().unwrap();
+        let g = grads
+            .get(var.as_tensor())
+            .unwrap()
+            .to_vec3::<f32>()
+            .unwrap();
         assert!(g[0][0].iter().all(|&x| x == 0.0));
         assert!(g[0][1].iter().any(|&x| x != 0.0));
     }

@@ -104,7 +104,11 @@ pub(crate) fn split_cmdline(cmd: &Subst) -> Result<Vec<Subst>, String> {
                 current.push(Fragment::Text(first.clone()));
                 if tokens.len() > 1 {
                     words.push(Subst(std::mem::take(&mut current)));
-                    words.extend(tokens[1..tokens.len() - 1].iter().map(|t| Subst::text(t.clone())));
+                    words.extend(
+                        tokens[1..tokens.len() - 1]
+                            .iter()
+                            .map(|t| Subst::text(t.clone())),
+                    );
                     if let Some(last) = tokens.last() {
                         current.push(Fragment::Text(last.clone()));
                     }
@@ -129,7 +133,10 @@ mod tests {
 
     #[test]
     fn shlex_matches_python() {
-        assert_eq!(shlex_split("a 'b c' \"d\\\"e\" f\\ g").unwrap(), ["a", "b c", "d\"e", "f g"]);
+        assert_eq!(
+            shlex_split("a 'b c' \"d\\\"e\" f\\ g").unwrap(),
+            ["a", "b c", "d\"e", "f g"]
+        );
         assert_eq!(shlex_split("\"a\\nb\"").unwrap(), ["a\\nb"]);
         assert_eq!(shlex_split("'' x").unwrap(), ["", "x"]);
         assert_eq!(shlex_split("  ").unwrap(), Vec::<String>::new());

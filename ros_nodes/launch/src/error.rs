@@ -189,17 +189,6 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A process could not be started.
-    #[error("cannot start process [{name}] ({program}): {source}")]
-    Spawn {
-        /// The process label.
-        name: String,
-        /// The program that failed to start.
-        program: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
     /// The launch log file could not be created or written.
     #[error("cannot write launch log {path}: {source}")]
     LogFile {

@@ -10,14 +10,14 @@
 //!
 //! ```no_run
 //! use embodied_launch::{AmentResolver, LaunchRequest, TempParamsFiles};
-//! # fn main() -> Result<(), embodied_launch::Error> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let request = LaunchRequest {
 //!     file: "launch/assistant.launch.xml".into(),
 //!     arguments: vec![("robot_ns".into(), "robot1".into())],
 //!     environment: std::env::vars().collect(),
-//!     working_dir: std::env::current_dir().map_err(|source| embodied_launch::Error::Supervise { source })?,
+//!     working_dir: std::env::current_dir()?,
 //! };
-//! let resolver = AmentResolver::from_prefix_path(&std::env::var("AMENT_PREFIX_PATH").unwrap_or_default());
+//! let resolver = AmentResolver::from_prefix_path(&std::env::var("AMENT_PREFIX_PATH")?);
 //! let plan = embodied_launch::plan(&request, &resolver, &mut TempParamsFiles::default())?;
 //! for process in &plan.processes {
 //!     println!("{}: {:?}", process.name, process.cmd);
@@ -33,6 +33,7 @@ mod description;
 mod error;
 mod namespace;
 mod params;
+mod plan;
 mod planner;
 mod resolver;
 mod runner;
@@ -40,13 +41,14 @@ mod substitution;
 mod yaml;
 
 pub use error::{Error, Location, Result};
-pub use planner::{
+pub use plan::{
     DeclaredArgument, LaunchPlan, LaunchRequest, OutputMode, ParamsFileWriter, ProcessPlan,
-    Respawn, TempParamsFiles, declared_arguments, plan,
+    Respawn, TempParamsFiles,
 };
+pub use planner::{declared_arguments, plan};
 pub use resolver::{AmentResolver, PackageResolver, WorkspacePackage, find_workspace_root};
 pub use runner::{
-    ExitOutcome, OutputSinks, ProcessExit, RunReport, after, interrupt_or_terminate, never, run,
+    ExitOutcome, OutputSinks, ProcessExit, RunReport, interrupt_or_terminate, never, run,
 };
 pub use yaml::ParamValue;
 

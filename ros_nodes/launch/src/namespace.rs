@@ -23,7 +23,13 @@ pub(crate) fn prefix_namespace(base: Option<&str>, ns: Option<&str>) -> Option<S
 
 /// Prepends `/` to a relative namespace.
 pub(crate) fn make_absolute(ns: Option<String>) -> Option<String> {
-    ns.map(|ns| if ns.starts_with('/') { ns } else { format!("/{ns}") })
+    ns.map(|ns| {
+        if ns.starts_with('/') {
+            ns
+        } else {
+            format!("/{ns}")
+        }
+    })
 }
 
 /// rcl's node-name rules: non-empty, `[A-Za-z0-9_]`, not starting with a digit, at most 255.
@@ -31,8 +37,13 @@ pub(crate) fn validate_node_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("node name must not be empty".into());
     }
-    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
-        return Err(format!("node name must not contain {bad:?} (only letters, digits and '_')"));
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Err(format!(
+            "node name must not contain {bad:?} (only letters, digits and '_')"
+        ));
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         return Err("node name must not start with a digit".into());
@@ -57,10 +68,16 @@ pub(crate) fn validate_namespace(ns: &str) -> Result<(), String> {
     if ns.contains("//") {
         return Err("namespace must not contain repeated '/'".into());
     }
-    if let Some(bad) = ns.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '/')) {
+    if let Some(bad) = ns
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '/'))
+    {
         return Err(format!("namespace must not contain {bad:?}"));
     }
-    if ns[1..].split('/').any(|token| token.starts_with(|c: char| c.is_ascii_digit())) {
+    if ns[1..]
+        .split('/')
+        .any(|token| token.starts_with(|c: char| c.is_ascii_digit()))
+    {
         return Err("namespace tokens must not start with a digit".into());
     }
     if ns.len() > 255 {
@@ -75,12 +92,30 @@ mod tests {
 
     #[test]
     fn prefixing_matches_launch_ros() {
-        assert_eq!(prefix_namespace(Some("my_ns"), Some("original_ns")).as_deref(), Some("my_ns/original_ns"));
-        assert_eq!(prefix_namespace(Some("/my_ns"), Some("original_ns")).as_deref(), Some("/my_ns/original_ns"));
-        assert_eq!(prefix_namespace(Some("my_ns"), Some("/original_ns")).as_deref(), Some("/original_ns"));
-        assert_eq!(prefix_namespace(None, Some("original_ns")).as_deref(), Some("original_ns"));
-        assert_eq!(prefix_namespace(Some("my_ns"), None).as_deref(), Some("my_ns"));
-        assert_eq!(prefix_namespace(Some("/"), Some("a/")).as_deref(), Some("/a"));
+        assert_eq!(
+            prefix_namespace(Some("my_ns"), Some("original_ns")).as_deref(),
+            Some("my_ns/original_ns")
+        );
+        assert_eq!(
+            prefix_namespace(Some("/my_ns"), Some("original_ns")).as_deref(),
+            Some("/my_ns/original_ns")
+        );
+        assert_eq!(
+            prefix_namespace(Some("my_ns"), Some("/original_ns")).as_deref(),
+            Some("/original_ns")
+        );
+        assert_eq!(
+            prefix_namespace(None, Some("original_ns")).as_deref(),
+            Some("original_ns")
+        );
+        assert_eq!(
+            prefix_namespace(Some("my_ns"), None).as_deref(),
+            Some("my_ns")
+        );
+        assert_eq!(
+            prefix_namespace(Some("/"), Some("a/")).as_deref(),
+            Some("/a")
+        );
         assert_eq!(prefix_namespace(None, Some("")).as_deref(), Some(""));
         assert_eq!(prefix_namespace(None, None), None);
         assert_eq!(make_absolute(Some(String::new())).as_deref(), Some("/"));

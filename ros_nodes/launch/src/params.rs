@@ -140,9 +140,9 @@ fn coerce_lenient(text: &str, scalar: Option<ScalarType>, list: bool) -> Result<
                 Ok(Coerced::List(items))
             }
             Loaded::Scalar(_) => Err(format!("cannot convert value '{text}' to a list")),
-            Loaded::Unsupported(kind) => {
-                Err(format!("'{text}' is a YAML {kind}, which a parameter cannot hold"))
-            }
+            Loaded::Unsupported(kind) => Err(format!(
+                "'{text}' is a YAML {kind}, which a parameter cannot hold"
+            )),
         };
     }
     match scalar {
@@ -209,7 +209,11 @@ pub(crate) fn parse_value(
     data_type: DataType,
 ) -> Result<RawValue, ValueParseError> {
     let raw = match separator {
-        Some("") => return Err(ValueParseError::Invalid("value-sep must not be empty".into())),
+        Some("") => {
+            return Err(ValueParseError::Invalid(
+                "value-sep must not be empty".into(),
+            ));
+        }
         Some(sep) => {
             if data_type.scalar.is_some() && !data_type.list {
                 return Err(ValueParseError::Invalid(format!(
@@ -236,7 +240,10 @@ pub(crate) fn parse_value(
     let value = match raw {
         Coerced::Value(value) => RawValue::Scalar(to_item(value)?),
         Coerced::List(values) => {
-            let items = values.into_iter().map(to_item).collect::<Result<Vec<_>, _>>()?;
+            let items = values
+                .into_iter()
+                .map(to_item)
+                .collect::<Result<Vec<_>, _>>()?;
             // parse_if_substitutions: literal items must all have one type.
             let mut kind = None;
             for item in &items {
@@ -337,9 +344,7 @@ fn coerce_strict(text: &str, scalar: Option<ScalarType>, list: bool) -> Result<P
             return Ok(ParamValue::Str(String::new()));
         }
         let loaded = yaml::safe_load(text).map_err(|e| {
-            format!(
-                "'{text}' is not valid YAML ({e}); to pass it as a string, add type=\"str\""
-            )
+            format!("'{text}' is not valid YAML ({e}); to pass it as a string, add type=\"str\"")
         })?;
         return match loaded {
             Loaded::Scalar(value) if !list => Ok(value),
@@ -353,9 +358,9 @@ fn coerce_strict(text: &str, scalar: Option<ScalarType>, list: bool) -> Result<P
                 Ok(ParamValue::List(items))
             }
             Loaded::Scalar(_) => Err(format!("'{text}' is not a list")),
-            Loaded::Unsupported(kind) => {
-                Err(format!("'{text}' is a YAML {kind}, which a parameter cannot hold"))
-            }
+            Loaded::Unsupported(kind) => Err(format!(
+                "'{text}' is a YAML {kind}, which a parameter cannot hold"
+            )),
         };
     }
     match scalar {
@@ -453,7 +458,10 @@ mod tests {
         assert_eq!(typed("'1'", None, None), Ok(Str("1".into())));
         assert_eq!(typed("true", None, None), Ok(Bool(true)));
         assert_eq!(typed("", None, None), Ok(Str(String::new())));
-        assert_eq!(typed("[1.0, 2.5]", None, None), Ok(List(vec![Float(1.0), Float(2.5)])));
+        assert_eq!(
+            typed("[1.0, 2.5]", None, None),
+            Ok(List(vec![Float(1.0), Float(2.5)]))
+        );
         // launch_xml rejects [1, 2.5] (items must share the first item's type).
         assert!(typed("[1, 2.5]", None, None).is_err());
         assert_eq!(typed("a: [", None, None), Ok(Str("a: [".into())));
@@ -464,7 +472,10 @@ mod tests {
     #[test]
     fn separators_and_types() {
         use ParamValue::*;
-        assert_eq!(typed("1,2,3", Some(","), None), Ok(List(vec![Int(1), Int(2), Int(3)])));
+        assert_eq!(
+            typed("1,2,3", Some(","), None),
+            Ok(List(vec![Int(1), Int(2), Int(3)]))
+        );
         assert_eq!(
             typed("a, b", Some(", "), None),
             Ok(List(vec![Str("a".into()), Str("b".into())]))
@@ -487,6 +498,9 @@ mod tests {
         assert_eq!(typed("$(var x)", None, None), Ok(Int(7)));
         assert_eq!(typed("'$(var x)'", None, None), Ok(Int(7)));
         assert_eq!(typed("$(var x)", None, Some("str")), Ok(Str("7".into())));
-        assert_eq!(typed("$(var x),1", Some(","), None), Ok(List(vec![Int(7), Int(1)])));
+        assert_eq!(
+            typed("$(var x),1", Some(","), None),
+            Ok(List(vec![Int(7), Int(1)]))
+        );
     }
 }

@@ -47,12 +47,21 @@ pub struct AmentResolver {
 impl AmentResolver {
     /// Resolver over these install prefixes (the entries of `AMENT_PREFIX_PATH`, in order).
     pub fn new(prefixes: Vec<PathBuf>) -> Self {
-        Self { prefixes, workspace: Vec::new() }
+        Self {
+            prefixes,
+            workspace: Vec::new(),
+        }
     }
 
     /// Splits an `AMENT_PREFIX_PATH` value (`:`-separated, empty entries ignored).
     pub fn from_prefix_path(value: &str) -> Self {
-        Self::new(value.split(':').filter(|p| !p.is_empty()).map(PathBuf::from).collect())
+        Self::new(
+            value
+                .split(':')
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .collect(),
+        )
     }
 
     /// Adds a package found in the workspace when the ament index lacks it.
@@ -79,11 +88,19 @@ impl AmentResolver {
     }
 
     fn not_found(&self, package: &str) -> String {
-        let searched: Vec<String> = self.prefixes.iter().map(|p| p.display().to_string()).collect();
+        let searched: Vec<String> = self
+            .prefixes
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         format!(
             "package '{package}' not found (AMENT_PREFIX_PATH: [{}]; workspace packages: [{}])",
             searched.join(", "),
-            self.workspace.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+            self.workspace
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     }
 }
@@ -152,16 +169,21 @@ impl PackageResolver for AmentResolver {
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Finds the repository root above `start`: a directory with `Cargo.toml`, `launch/` and
 /// `config/` (the layout `embodied_assistant` installs into its share directory).
 pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|dir| {
-        dir.join("Cargo.toml").is_file() && dir.join("launch").is_dir() && dir.join("config").is_dir()
-    })
-    .map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|dir| {
+            dir.join("Cargo.toml").is_file()
+                && dir.join("launch").is_dir()
+                && dir.join("config").is_dir()
+        })
+        .map(Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -181,25 +203,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let prefix = dir.path().join("install");
         fs::create_dir_all(prefix.join("share/ament_index/resource_index/packages")).unwrap();
-        fs::write(prefix.join("share/ament_index/resource_index/packages/demo"), "").unwrap();
+        fs::write(
+            prefix.join("share/ament_index/resource_index/packages/demo"),
+            "",
+        )
+        .unwrap();
         touch_exec(&prefix.join("lib/demo/talker"));
         let ws = dir.path().join("ws");
         touch_exec(&ws.join("target/debug/brain"));
-        let resolver = AmentResolver::from_prefix_path(&format!("{}::/nonexistent", prefix.display()))
-            .with_workspace_package(WorkspacePackage {
-                name: "embodied_assistant".into(),
-                share_dir: ws.clone(),
-                bin_dirs: vec![ws.join("target/release"), ws.join("target/debug")],
-            });
+        let resolver =
+            AmentResolver::from_prefix_path(&format!("{}::/nonexistent", prefix.display()))
+                .with_workspace_package(WorkspacePackage {
+                    name: "embodied_assistant".into(),
+                    share_dir: ws.clone(),
+                    bin_dirs: vec![ws.join("target/release"), ws.join("target/debug")],
+                });
         assert_eq!(resolver.share("demo").unwrap(), prefix.join("share/demo"));
         assert_eq!(resolver.prefix("demo").unwrap(), prefix);
-        assert_eq!(resolver.executable("demo", "talker").unwrap(), prefix.join("lib/demo/talker"));
-        assert!(resolver.executable("demo", "missing").unwrap_err().contains("libexec"));
+        assert_eq!(
+            resolver.executable("demo", "talker").unwrap(),
+            prefix.join("lib/demo/talker")
+        );
+        assert!(
+            resolver
+                .executable("demo", "missing")
+                .unwrap_err()
+                .contains("libexec")
+        );
         assert_eq!(resolver.share("embodied_assistant").unwrap(), ws);
         assert_eq!(
             resolver.executable("embodied_assistant", "brain").unwrap(),
             ws.join("target/debug/brain")
         );
-        assert!(resolver.share("nope").unwrap_err().contains("'nope' not found"));
+        assert!(
+            resolver
+                .share("nope")
+                .unwrap_err()
+                .contains("'nope' not found")
+        );
     }
 }

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
@@ -17,7 +16,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::error::{Error, Result};
-use crate::planner::{LaunchPlan, OutputMode, ProcessPlan};
+use crate::plan::{LaunchPlan, OutputMode, ProcessPlan};
 
 /// Where prefixed output goes.
 pub struct OutputSinks {
@@ -39,15 +38,23 @@ impl OutputSinks {
             None => None,
             Some(path) => {
                 if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|source| Error::LogFile { path: path.clone(), source })?;
+                    std::fs::create_dir_all(dir).map_err(|source| Error::LogFile {
+                        path: path.clone(),
+                        source,
+                    })?;
                 }
-                let file = std::fs::File::create(&path)
-                    .map_err(|source| Error::LogFile { path: path.clone(), source })?;
+                let file = std::fs::File::create(&path).map_err(|source| Error::LogFile {
+                    path: path.clone(),
+                    source,
+                })?;
                 Some(Box::new(std::io::LineWriter::new(file)) as Box<dyn Write + Send>)
             }
         };
-        Ok(Self { stdout: Box::new(std::io::stdout()), stderr: Box::new(std::io::stderr()), log })
+        Ok(Self {
+            stdout: Box::new(std::io::stdout()),
+            stderr: Box::new(std::io::stderr()),
+            log,
+        })
     }
 }
 
@@ -126,7 +133,13 @@ fn emit(sinks: &SharedSinks, name: &str, stream: Stream, mode: OutputMode, line:
     }
 }
 
-async fn pump(reader: impl AsyncRead + Unpin, sinks: SharedSinks, name: String, stream: Stream, mode: OutputMode) {
+async fn pump(
+    reader: impl AsyncRead + Unpin,
+    sinks: SharedSinks,
+    name: String,
+    stream: Stream,
+    mode: OutputMode,
+) {
     let mut reader = BufReader::new(reader);
     let mut buffer = Vec::new();
     loop {
@@ -135,7 +148,13 @@ async fn pump(reader: impl AsyncRead + Unpin, sinks: SharedSinks, name: String, 
             Ok(0) | Err(_) => break,
             Ok(_) => {
                 let line = String::from_utf8_lossy(&buffer);
-                emit(&sinks, &name, stream, mode, line.trim_end_matches(['\n', '\r']));
+                emit(
+                    &sinks,
+                    &name,
+                    stream,
+                    mode,
+                    line.trim_end_matches(['\n', '\r']),
+                );
             }
         }
     }
@@ -148,7 +167,10 @@ fn signal_group(child: &Child, signal: Signal) {
     }
 }
 
-fn spawn(plan: &ProcessPlan, sinks: &SharedSinks) -> std::io::Result<(Child, Vec<tokio::task::JoinHandle<()>>)> {
+fn spawn(
+    plan: &ProcessPlan,
+    sinks: &SharedSinks,
+) -> std::io::Result<(Child, Vec<tokio::task::JoinHandle<()>>)> {
     let mut command = Command::new(&plan.cmd[0]);
     command
         .args(&plan.cmd[1..])
@@ -167,10 +189,22 @@ fn spawn(plan: &ProcessPlan, sinks: &SharedSinks) -> std::io::Result<(Child, Vec
     let mut child = command.spawn()?;
     let mut pumps = Vec::new();
     if let Some(stdout) = child.stdout.take() {
-        pumps.push(tokio::spawn(pump(stdout, sinks.clone(), plan.name.clone(), Stream::Stdout, plan.output)));
+        pumps.push(tokio::spawn(pump(
+            stdout,
+            sinks.clone(),
+            plan.name.clone(),
+            Stream::Stdout,
+            plan.output,
+        )));
     }
     if let Some(stderr) = child.stderr.take() {
-        pumps.push(tokio::spawn(pump(stderr, sinks.clone(), plan.name.clone(), Stream::Stderr, plan.output)));
+        pumps.push(tokio::spawn(pump(
+            stderr,
+            sinks.clone(),
+            plan.name.clone(),
+            Stream::Stderr,
+            plan.output,
+        )));
     }
     Ok((child, pumps))
 }
@@ -248,9 +282,13 @@ async fn supervise(
         }
         let outcome = result.unwrap_or_else(|error| ExitOutcome::SpawnFailed(error.to_string()));
         match &outcome {
-            ExitOutcome::Code(0) => tracing::info!(process = %plan.name, pid, "process has finished cleanly"),
+            ExitOutcome::Code(0) => {
+                tracing::info!(process = %plan.name, pid, "process has finished cleanly")
+            }
             ExitOutcome::Stopped => tracing::info!(process = %plan.name, pid, "process stopped"),
-            other => tracing::error!(process = %plan.name, pid, outcome = ?other, cmd = %plan.cmd.join(" "), "process has died"),
+            other => {
+                tracing::error!(process = %plan.name, pid, outcome = ?other, cmd = %plan.cmd.join(" "), "process has died")
+            }
         }
         let shutting_down = *stopping.borrow();
         match plan.respawn {
@@ -271,7 +309,10 @@ async fn supervise(
         tracing::info!(process = %plan.name, "on_exit=shutdown: shutting down the launch");
         let _ = shutdown.send(true);
     }
-    ProcessExit { name: plan.name, outcome }
+    ProcessExit {
+        name: plan.name,
+        outcome,
+    }
 }
 
 /// Starts every planned process and waits until all have ended.
@@ -282,12 +323,21 @@ async fn supervise(
 /// # Errors
 /// A supervision task failed (a bug); a process that cannot start is reported in the
 /// [`RunReport`] and shuts the launch down.
-pub async fn run(plan: &LaunchPlan, sinks: OutputSinks, shutdown: impl Future<Output = ()>) -> Result<RunReport> {
+pub async fn run(
+    plan: &LaunchPlan,
+    sinks: OutputSinks,
+    shutdown: impl Future<Output = ()>,
+) -> Result<RunReport> {
     let sinks: SharedSinks = Arc::new(Mutex::new(sinks));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
     for process in &plan.processes {
-        tasks.spawn(supervise(process.clone(), sinks.clone(), stop_rx.clone(), stop_tx.clone()));
+        tasks.spawn(supervise(
+            process.clone(),
+            sinks.clone(),
+            stop_rx.clone(),
+            stop_tx.clone(),
+        ));
     }
     let mut report = RunReport::default();
     let shutdown = std::pin::pin!(shutdown);
@@ -309,7 +359,9 @@ pub async fn run(plan: &LaunchPlan, sinks: OutputSinks, shutdown: impl Future<Ou
             None => break,
             Some(Ok(exit)) => report.exits.push(exit),
             Some(Err(join)) => {
-                return Err(Error::Supervise { source: std::io::Error::other(join.to_string()) });
+                return Err(Error::Supervise {
+                    source: std::io::Error::other(join.to_string()),
+                });
             }
         }
     }
@@ -322,8 +374,10 @@ pub async fn run(plan: &LaunchPlan, sinks: OutputSinks, shutdown: impl Future<Ou
 /// The signal handlers cannot be installed.
 pub fn interrupt_or_terminate() -> Result<impl Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(|source| Error::Supervise { source })?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(|source| Error::Supervise { source })?;
+    let mut interrupt =
+        signal(SignalKind::interrupt()).map_err(|source| Error::Supervise { source })?;
+    let mut terminate =
+        signal(SignalKind::terminate()).map_err(|source| Error::Supervise { source })?;
     Ok(async move {
         tokio::select! {
             _ = interrupt.recv() => {}
@@ -332,12 +386,7 @@ pub fn interrupt_or_terminate() -> Result<impl Future<Output = ()>> {
     })
 }
 
-/// Waits (for tests): a shutdown that never comes.
+/// A shutdown that never comes: run until every process has ended by itself.
 pub fn never() -> impl Future<Output = ()> {
     std::future::pending()
-}
-
-/// Convenience for a delayed shutdown.
-pub fn after(delay: Duration) -> impl Future<Output = ()> {
-    tokio::time::sleep(delay)
 }

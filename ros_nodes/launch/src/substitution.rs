@@ -110,7 +110,10 @@ pub(crate) enum SubstParseError {
 /// Parses an attribute value as launch's `parse_substitution` does.
 pub(crate) fn parse(text: &str) -> Result<Subst, SubstParseError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut parser = Parser { chars: &chars, pos: 0 };
+    let mut parser = Parser {
+        chars: &chars,
+        pos: 0,
+    };
     let mut fragments = Vec::new();
     let mut literal = String::new();
     while parser.pos < chars.len() {
@@ -208,9 +211,9 @@ impl Parser<'_> {
                     args.push(self.argument(context)?);
                 }
                 Some(_) => {
-                    return Err(self.malformed(&format!(
-                        "expected a space or `)` in $({name} ...)"
-                    )));
+                    return Err(
+                        self.malformed(&format!("expected a space or `)` in $({name} ...)"))
+                    );
                 }
                 None => return Err(self.malformed(&format!("unclosed $({name} ...)"))),
             }
@@ -376,7 +379,10 @@ mod tests {
         );
         assert_eq!(
             parse("$(env X '')").unwrap(),
-            Subst(vec![call(SubstKind::Env, vec![Subst::text("X"), Subst::text("")])])
+            Subst(vec![call(
+                SubstKind::Env,
+                vec![Subst::text("X"), Subst::text("")]
+            )])
         );
     }
 
@@ -390,9 +396,21 @@ mod tests {
             parse("$(command 'ls')"),
             Err(SubstParseError::Unsupported { name, .. }) if name == "command"
         ));
-        assert!(matches!(parse("$(var x"), Err(SubstParseError::Malformed(_))));
-        assert!(matches!(parse("$(var)"), Err(SubstParseError::Malformed(_))));
-        assert!(matches!(parse("$(var  x)"), Err(SubstParseError::Malformed(_))));
-        assert!(matches!(parse("$(dirname x)"), Err(SubstParseError::Malformed(_))));
+        assert!(matches!(
+            parse("$(var x"),
+            Err(SubstParseError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse("$(var)"),
+            Err(SubstParseError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse("$(var  x)"),
+            Err(SubstParseError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse("$(dirname x)"),
+            Err(SubstParseError::Malformed(_))
+        ));
     }
 }

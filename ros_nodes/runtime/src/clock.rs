@@ -85,8 +85,17 @@ mod tests {
         let clock = Clock::simulated();
         assert_eq!(clock.now_nanos(), 0);
         let other = clock.clone();
-        other.set_sim_time(&Time { sec: 12, nanosec: 5 });
-        assert_eq!(clock.now(), Time { sec: 12, nanosec: 5 });
+        other.set_sim_time(&Time {
+            sec: 12,
+            nanosec: 5,
+        });
+        assert_eq!(
+            clock.now(),
+            Time {
+                sec: 12,
+                nanosec: 5
+            }
+        );
         assert!(clock.is_simulated());
     }
 
@@ -99,7 +108,16 @@ mod tests {
 
     #[test]
     fn stamps_convert_both_ways() {
-        assert_eq!(time_from_nanos(-1), Time { sec: -1, nanosec: 999_999_999 });
-        assert_eq!(nanos_from_time(&time_from_nanos(1_500_000_000)), 1_500_000_000);
+        assert_eq!(
+            time_from_nanos(-1),
+            Time {
+                sec: -1,
+                nanosec: 999_999_999
+            }
+        );
+        assert_eq!(
+            nanos_from_time(&time_from_nanos(1_500_000_000)),
+            1_500_000_000
+        );
     }
 }

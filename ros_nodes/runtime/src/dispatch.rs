@@ -119,10 +119,15 @@ mod tests {
     fn finds_types_by_full_and_short_name() {
         assert_eq!(
             dispatch_type("std_msgs/msg/String", TypeNameOf).unwrap(),
-            ("std_msgs/msg/String".into(), "std_msgs::msg::dds_::String_".into())
+            (
+                "std_msgs/msg/String".into(),
+                "std_msgs::msg::dds_::String_".into()
+            )
         );
         assert_eq!(
-            dispatch_type("embodied_msgs/AudioChunk", TypeNameOf).unwrap().0,
+            dispatch_type("embodied_msgs/AudioChunk", TypeNameOf)
+                .unwrap()
+                .0,
             "embodied_msgs/msg/AudioChunk"
         );
     }

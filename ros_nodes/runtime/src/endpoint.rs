@@ -2,6 +2,7 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
@@ -112,11 +113,13 @@ impl<M: RosMessage> Publisher<M> {
                     .await
             }
         };
-        matched.then_some(()).ok_or_else(|| RuntimeError::MatchTimeout {
-            peer: "subscription",
-            topic: self.topic.clone(),
-            waited: timeout,
-        })
+        matched
+            .then_some(())
+            .ok_or_else(|| RuntimeError::MatchTimeout {
+                peer: "subscription",
+                topic: self.topic.clone(),
+                waited: timeout,
+            })
     }
 }
 
@@ -129,6 +132,7 @@ pub struct Subscriber<M: RosMessage> {
     topic: String,
     inner: SubscriberInner<M>,
     stream: MessageStream<M>,
+    dropped: Arc<AtomicU64>,
 }
 
 enum SubscriberInner<M: RosMessage> {
@@ -148,15 +152,23 @@ impl<M: RosMessage> std::fmt::Debug for Subscriber<M> {
 impl<M: RosMessage> Subscriber<M> {
     pub(crate) fn from_dds(subscription: ros2_client::Subscription<M>, topic: String) -> Self {
         let subscription = Arc::new(subscription);
-        let state = (Arc::clone(&subscription), topic.clone());
-        let stream = futures::stream::unfold(state, |(subscription, topic)| async move {
+        let dropped = Arc::new(AtomicU64::new(0));
+        let state = (
+            Arc::clone(&subscription),
+            topic.clone(),
+            Arc::clone(&dropped),
+        );
+        let stream = futures::stream::unfold(state, |(subscription, topic, dropped)| async move {
             loop {
                 match subscription.async_take().await {
-                    Ok((message, _info)) => return Some((message, (subscription, topic))),
+                    Ok((message, _info)) => {
+                        return Some((message, (subscription, topic, dropped)));
+                    }
                     Err(
                         e @ (ros2_client::ReadError::Deserialization { .. }
                         | ros2_client::ReadError::Malformed),
                     ) => {
+                        dropped.fetch_add(1, Ordering::Relaxed);
                         warn!(topic = %topic, error = %e, "dropped malformed sample");
                     }
                     Err(e) => {
@@ -170,6 +182,7 @@ impl<M: RosMessage> Subscriber<M> {
             topic,
             inner: SubscriberInner::Dds(subscription),
             stream: Box::pin(stream),
+            dropped,
         }
     }
 
@@ -190,10 +203,13 @@ impl<M: RosMessage> Subscriber<M> {
             },
         );
         let decode_topic = topic.clone();
+        let dropped = Arc::new(AtomicU64::new(0));
+        let decode_dropped = Arc::clone(&dropped);
         let stream = futures::stream::iter(latched)
             .chain(live)
             .filter_map(move |bytes| {
                 let decoded = from_cdr::<M>(&bytes).map_err(|e| {
+                    decode_dropped.fetch_add(1, Ordering::Relaxed);
                     warn!(topic = %decode_topic, error = %e, "dropped malformed sample");
                 });
                 futures::future::ready(decoded.ok())
@@ -202,12 +218,18 @@ impl<M: RosMessage> Subscriber<M> {
             topic,
             inner: SubscriberInner::Memory(registration),
             stream: Box::pin(stream),
+            dropped,
         }
     }
 
     /// The resolved topic name.
     pub fn topic(&self) -> &str {
         &self.topic
+    }
+
+    /// How many malformed samples this subscription has dropped so far.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
     }
 
     /// Matched publishers right now. `io` must be the node that created this subscription.
@@ -247,11 +269,13 @@ impl<M: RosMessage> Subscriber<M> {
                     .await
             }
         };
-        matched.then_some(()).ok_or_else(|| RuntimeError::MatchTimeout {
-            peer: "publisher",
-            topic: self.topic.clone(),
-            waited: timeout,
-        })
+        matched
+            .then_some(())
+            .ok_or_else(|| RuntimeError::MatchTimeout {
+                peer: "publisher",
+                topic: self.topic.clone(),
+                waited: timeout,
+            })
     }
 }
 

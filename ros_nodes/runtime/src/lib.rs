@@ -3,13 +3,13 @@
 //! `embodied launch`.
 //!
 //! - [`ros_args`]: `--ros-args` (`-r __node:=`, `__ns:=`, remaps, `-p`, `--params-file`,
-//!   `--log-level`) and ROS 2 name resolution;
+//!   `--log-level`); [`names`]: ROS 2 name validation, expansion and remapping;
 //! - [`params`]: parameter YAML files, precedence, typed declaration and a serde route;
 //! - [`qos`]: the topic table's QoS as ros2-client profiles;
 //! - [`node`]: [`NodeIo`], the running node (domain from `ROS_DOMAIN_ID`, spinner, clock,
 //!   shutdown) and [`endpoint`]: its typed publishers and subscriptions;
 //! - [`memory`]: [`InMemoryBus`], an in-process stand-in for DDS for tests of node code;
-//! - [`clock`], [`shutdown`], [`logging`], [`dispatch`].
+//! - [`clock`], [`shutdown`], [`logging`], [`dispatch`], [`exit_code`].
 //!
 //! ```no_run
 //! use embodied_runtime::{NodeConfig, NodeIo, ShutdownTrigger, logging};
@@ -45,8 +45,10 @@ compile_error!("enable exactly one ROS distro feature: `jazzy` (default) or `hum
 pub mod clock;
 pub mod dispatch;
 pub mod endpoint;
+pub mod exit_code;
 pub mod logging;
 pub mod memory;
+pub mod names;
 pub mod node;
 pub mod params;
 pub mod qos;

@@ -50,7 +50,9 @@ pub fn build_filter(
     log_levels: &[LogLevelArg],
     node_name: &str,
 ) -> Result<EnvFilter, LoggingError> {
-    let base = rust_log.filter(|s| !s.trim().is_empty()).unwrap_or(QUIET_DEFAULT);
+    let base = rust_log
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(QUIET_DEFAULT);
     let mut filter = EnvFilter::builder()
         .parse(base)
         .map_err(|e| LoggingError::InvalidFilter {
@@ -133,7 +135,13 @@ mod tests {
     fn log_level_arguments_add_directives() {
         let text = filter_text(
             None,
-            &["--ros-args", "--log-level", "debug", "--log-level", "rustdds:=error"],
+            &[
+                "--ros-args",
+                "--log-level",
+                "debug",
+                "--log-level",
+                "rustdds:=error",
+            ],
         );
         assert!(text.contains("debug"), "{text}");
         assert!(text.contains("rustdds=error"), "{text}");
@@ -152,7 +160,9 @@ mod tests {
     fn bad_rust_log_is_named() {
         let error = build_filter(Some("foo=notalevel"), &[], "voice").unwrap_err();
         assert!(
-            error.to_string().starts_with("invalid log filter `foo=notalevel`"),
+            error
+                .to_string()
+                .starts_with("invalid log filter `foo=notalevel`"),
             "{error}"
         );
     }

@@ -98,7 +98,9 @@ impl InMemoryBus {
     }
 
     pub(crate) fn add_node(&self, fully_qualified_name: &str) {
-        lock(&self.inner).nodes.push(fully_qualified_name.to_owned());
+        lock(&self.inner)
+            .nodes
+            .push(fully_qualified_name.to_owned());
     }
 
     pub(crate) fn remove_node(&self, fully_qualified_name: &str) {
@@ -218,9 +220,17 @@ mod tests {
             bus.channel("/x", "b/msg/B", &Qos::DEFAULT).unwrap_err(),
             "the topic already carries a/msg/A, not b/msg/B"
         );
-        assert!(!channel.wait_for(Role::Subscriber, Duration::from_millis(10)).await);
+        assert!(
+            !channel
+                .wait_for(Role::Subscriber, Duration::from_millis(10))
+                .await
+        );
         let registration = channel.register_subscriber();
-        assert!(channel.wait_for(Role::Subscriber, Duration::from_millis(10)).await);
+        assert!(
+            channel
+                .wait_for(Role::Subscriber, Duration::from_millis(10))
+                .await
+        );
         drop(registration);
         assert_eq!(channel.count(Role::Subscriber), 0);
     }

@@ -8,17 +8,21 @@ use std::time::Duration;
 use embodied_msgs::RosMessage;
 use embodied_msgs::topics::{Qos, TopicSpec};
 use futures::StreamExt;
-use ros2_client::dds::rustdds::{QosPolicies, TopicKind};
-use ros2_client::{Context, ContextOptions, NodeEvent, NodeName, NodeOptions};
+use ros2_client::builtin_topics::ros_discovery;
+use ros2_client::dds::rustdds::{CDRDeserializerAdapter, QosPolicies, TopicKind, no_key};
+use ros2_client::entities_info::ParticipantEntitiesInfo;
+use ros2_client::{Context, ContextOptions, NodeName, NodeOptions};
 use tokio::task::JoinHandle;
 use tracing::{debug, error, info, warn};
 
 use crate::clock::Clock;
 use crate::endpoint::{Publisher, Subscriber};
+use crate::exit_code;
 use crate::memory::InMemoryBus;
+use crate::names::NodeNaming;
 use crate::params::{DeclaredParams, ParamDecl, ParameterSet, ParamsError, RUNTIME_PARAMETERS};
 use crate::qos::to_profile;
-use crate::ros_args::{NodeNaming, RosArgs, RosArgsError};
+use crate::ros_args::{RosArgs, RosArgsError};
 
 /// The highest `ROS_DOMAIN_ID` ROS 2 accepts (DDS port arithmetic runs out above it).
 pub const MAX_DOMAIN_ID: u16 = 232;
@@ -91,6 +95,22 @@ pub enum RuntimeError {
         /// Time waited.
         waited: Duration,
     },
+}
+
+impl RuntimeError {
+    /// The process exit code for this error: [`exit_code::CONFIG`] for what the user can fix
+    /// in the command line, parameters or environment, [`exit_code::TRANSPORT`] otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::InvalidDomainId { .. } | Self::Args(_) | Self::Params(_) => exit_code::CONFIG,
+            Self::NoRuntime { .. }
+            | Self::Context { .. }
+            | Self::CreateNode { .. }
+            | Self::CreateEndpoint { .. }
+            | Self::Publish { .. }
+            | Self::MatchTimeout { .. } => exit_code::TRANSPORT,
+        }
+    }
 }
 
 /// Parses `ROS_DOMAIN_ID` as rcl does: unset or empty means 0.
@@ -262,6 +282,33 @@ impl DdsBackend {
         })
     }
 
+    /// A reader of `ros_discovery_info` (what `ros2 node list` reads). A reader of its own,
+    /// instead of the spinner's event channel, which drops events when it is full; transient
+    /// local, so it also gets the state peers published before it existed.
+    fn discovery_reader(
+        &self,
+    ) -> Result<no_key::SimpleDataReader<ParticipantEntitiesInfo>, String> {
+        let participant = self.context.domain_participant();
+        let qos = ros_discovery::QOS_PUB.clone();
+        let topic = participant
+            .create_topic(
+                ros_discovery::TOPIC_NAME.to_owned(),
+                ros_discovery::TYPE_NAME.to_owned(),
+                &qos,
+                TopicKind::NoKey,
+            )
+            .map_err(|e| e.to_string())?;
+        participant
+            .create_subscriber(&qos)
+            .and_then(|subscriber| {
+                subscriber.create_simple_datareader_no_key::<
+                    ParticipantEntitiesInfo,
+                    CDRDeserializerAdapter<ParticipantEntitiesInfo>,
+                >(&topic, Some(qos.clone()))
+            })
+            .map_err(|e| e.to_string())
+    }
+
     /// A topic with the exact DDS type name of M (ros2-client's `MessageTypeName` would always
     /// say `msg`, also for service and action parts).
     fn create_topic<M: RosMessage>(
@@ -400,7 +447,10 @@ impl NodeIo {
                     continue;
                 }
                 if let Err(reason) = node.set_parameter(name, param.value.to_ros2_client()) {
-                    debug!(parameter = name, reason, "parameter not exposed to parameter services");
+                    debug!(
+                        parameter = name,
+                        reason, "parameter not exposed to parameter services"
+                    );
                 }
             }
         }
@@ -533,25 +583,36 @@ impl NodeIo {
             format!("{namespace}/{name}")
         };
         let found = match &self.backend {
-            Backend::Dds(dds) => match dds.node.status_receiver() {
-                None => false,
-                Some(events) => {
-                    let seen = async {
-                        while let Ok(event) = events.recv().await {
-                            if let NodeEvent::ParticipantEntities(info) = event
-                                && info
+            Backend::Dds(dds) => {
+                let reader =
+                    dds.discovery_reader()
+                        .map_err(|reason| RuntimeError::CreateEndpoint {
+                            what: "subscription",
+                            topic: ros_discovery::TOPIC_NAME.to_owned(),
+                            reason,
+                        })?;
+                let seen = async {
+                    let updates = reader.as_async_stream();
+                    futures::pin_mut!(updates);
+                    while let Some(update) = updates.next().await {
+                        match update {
+                            Ok(change) => {
+                                if change
+                                    .into_value()
                                     .nodes()
                                     .iter()
                                     .any(|n| n.namespace() == namespace && n.name() == name)
-                            {
-                                return true;
+                                {
+                                    return true;
+                                }
                             }
+                            Err(e) => debug!(error = %e, "unreadable ros_discovery_info sample"),
                         }
-                        false
-                    };
-                    tokio::time::timeout(timeout, seen).await.unwrap_or(false)
-                }
-            },
+                    }
+                    false
+                };
+                tokio::time::timeout(timeout, seen).await.unwrap_or(false)
+            }
             Backend::Memory(bus) => {
                 let seen = async {
                     while !bus.node_names().contains(&target) {
@@ -596,7 +657,9 @@ impl NodeIo {
         if let Backend::Dds(dds) = &mut self.backend {
             dds.node.stop_spinner();
             if let Some(spinner) = dds.spinner.take()
-                && tokio::time::timeout(SPINNER_STOP_WAIT, spinner).await.is_err()
+                && tokio::time::timeout(SPINNER_STOP_WAIT, spinner)
+                    .await
+                    .is_err()
             {
                 warn!(node = %self.naming.fully_qualified_name(), "spinner did not stop in time");
             }
@@ -639,6 +702,17 @@ mod tests {
                 format!("ROS_DOMAIN_ID=`{bad}`: expected an integer in 0..=232")
             );
         }
+    }
+
+    #[test]
+    fn errors_map_to_exit_codes() {
+        let config_error = parse_domain_id(Some("999")).unwrap_err();
+        assert_eq!(config_error.exit_code(), exit_code::CONFIG);
+        let transport_error = RuntimeError::Context {
+            domain_id: 1,
+            reason: "no socket".into(),
+        };
+        assert_eq!(transport_error.exit_code(), exit_code::TRANSPORT);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 
 use tracing::debug;
 
+use crate::names::{validate_namespace, validate_node_name, validate_topic_name};
 use crate::params::ParamValue;
 
 /// Errors from parsing the ROS command line or resolving a name.
@@ -50,7 +51,9 @@ pub enum RosArgsError {
         reason: String,
     },
     /// A `--log-level` value that is not a ROS log level.
-    #[error("invalid log level `{value}` (argument {index}): expected debug, info, warn, error or fatal")]
+    #[error(
+        "invalid log level `{value}` (argument {index}): expected debug, info, warn, error or fatal"
+    )]
     InvalidLogLevel {
         /// The value as written.
         value: String,
@@ -147,16 +150,6 @@ pub struct LogLevelArg {
     pub level: RosLogLevel,
 }
 
-/// Where a parameters file or a `-p` rule came in on the command line, so that precedence
-/// can follow command-line order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamSourceArg {
-    /// `--params-file FILE`
-    File(PathBuf),
-    /// `-p name:=value`
-    Override(ParamOverride),
-}
-
 /// The parsed command line of a node.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RosArgs {
@@ -243,7 +236,10 @@ impl RosArgs {
                 }
                 "-e" | "--enclave" => {
                     let enclave = value_after(&argv, index)?;
-                    debug!(enclave, "ROS security enclaves are not supported; ignoring --enclave");
+                    debug!(
+                        enclave,
+                        "ROS security enclaves are not supported; ignoring --enclave"
+                    );
                     parsed.enclave = Some(enclave.to_owned());
                     index += 1;
                 }
@@ -422,217 +418,10 @@ fn parse_log_level(value: &str, index: usize) -> Result<LogLevelArg, RosArgsErro
     Ok(LogLevelArg { logger, level })
 }
 
-fn invalid_name(kind: &'static str, name: &str, reason: &str) -> RosArgsError {
-    RosArgsError::InvalidName {
-        kind,
-        name: name.to_owned(),
-        reason: reason.to_owned(),
-    }
-}
-
-/// Checks a node base name: non-empty, `[A-Za-z0-9_]`, not starting with a digit.
-///
-/// # Errors
-/// [`RosArgsError::InvalidName`] naming the rule broken.
-pub fn validate_node_name(name: &str) -> Result<(), RosArgsError> {
-    const KIND: &str = "node name";
-    if name.is_empty() {
-        return Err(invalid_name(KIND, name, "must not be empty"));
-    }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(invalid_name(KIND, name, "must not start with a digit"));
-    }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(invalid_name(
-            KIND,
-            name,
-            "may contain only letters, digits and `_`",
-        ));
-    }
-    Ok(())
-}
-
-/// Checks an absolute namespace such as `/` or `/robot1/arm`.
-///
-/// # Errors
-/// [`RosArgsError::InvalidName`] naming the rule broken.
-pub fn validate_namespace(namespace: &str) -> Result<(), RosArgsError> {
-    const KIND: &str = "namespace";
-    if !namespace.starts_with('/') {
-        return Err(invalid_name(KIND, namespace, "must be absolute"));
-    }
-    if namespace == "/" {
-        return Ok(());
-    }
-    if namespace.ends_with('/') {
-        return Err(invalid_name(KIND, namespace, "must not end with `/`"));
-    }
-    check_tokens(KIND, namespace, &namespace[1..])
-}
-
-/// Checks a topic name as written (absolute, relative or `~/private`, `{node}`/`{ns}`
-/// substitutions allowed).
-///
-/// # Errors
-/// [`RosArgsError::InvalidName`] naming the rule broken.
-pub fn validate_topic_name(name: &str) -> Result<(), RosArgsError> {
-    const KIND: &str = "topic name";
-    if name.is_empty() {
-        return Err(invalid_name(KIND, name, "must not be empty"));
-    }
-    if name.ends_with('/') {
-        return Err(invalid_name(KIND, name, "must not end with `/`"));
-    }
-    let body = if name == "~" {
-        ""
-    } else if let Some(rest) = name.strip_prefix("~/") {
-        rest
-    } else if name.starts_with('~') {
-        return Err(invalid_name(KIND, name, "`~` must be followed by `/`"));
-    } else {
-        name.strip_prefix('/').unwrap_or(name)
-    };
-    if body.is_empty() {
-        return if name == "~" {
-            Ok(())
-        } else {
-            Err(invalid_name(KIND, name, "must name a topic, not just `/`"))
-        };
-    }
-    check_tokens(KIND, name, body)
-}
-
-/// Checks `/`-separated tokens: non-empty, `[A-Za-z0-9_]` or one whole `{substitution}`,
-/// not starting with a digit, no `__`.
-fn check_tokens(kind: &'static str, name: &str, body: &str) -> Result<(), RosArgsError> {
-    for token in body.split('/') {
-        if token.is_empty() {
-            return Err(invalid_name(kind, name, "must not contain `//`"));
-        }
-        if let Some(inner) = token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            if matches!(inner, "node" | "ns" | "namespace") {
-                continue;
-            }
-            return Err(invalid_name(
-                kind,
-                name,
-                "only {node}, {ns} and {namespace} substitutions exist",
-            ));
-        }
-        if token.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(invalid_name(kind, name, "a token must not start with a digit"));
-        }
-        if !token.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(invalid_name(
-                kind,
-                name,
-                "may contain only letters, digits, `_` and `/`",
-            ));
-        }
-        if token.contains("__") {
-            return Err(invalid_name(kind, name, "must not contain `__`"));
-        }
-    }
-    Ok(())
-}
-
-/// Expands a topic name to its fully qualified form for a node `node_name` in `namespace`
-/// (absolute): `{node}`/`{ns}` substitutions, `~` to the node's private namespace,
-/// relative names under the namespace.
-///
-/// # Errors
-/// [`RosArgsError::InvalidName`] when the name or the result breaks the naming rules.
-pub fn expand_topic_name(
-    name: &str,
-    node_name: &str,
-    namespace: &str,
-) -> Result<String, RosArgsError> {
-    validate_topic_name(name)?;
-    let ns_prefix = if namespace == "/" { "" } else { namespace };
-    let substituted = name
-        .replace("{node}", node_name)
-        .replace("{namespace}", ns_prefix)
-        .replace("{ns}", ns_prefix);
-    let expanded = if substituted == "~" {
-        format!("{ns_prefix}/{node_name}")
-    } else if let Some(rest) = substituted.strip_prefix("~/") {
-        format!("{ns_prefix}/{node_name}/{rest}")
-    } else if substituted.starts_with('/') {
-        substituted
-    } else {
-        format!("{ns_prefix}/{substituted}")
-    };
-    // Substitutions may have produced `//` or a leading digit: re-check the result.
-    validate_topic_name(&expanded)?;
-    Ok(expanded)
-}
-
-/// A node's identity after `__node`/`__ns` remaps, with the topic remaps that apply to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NodeNaming {
-    /// Node name as written in code (node-targeted rules match this).
-    pub code_name: String,
-    /// Node base name after remapping.
-    pub name: String,
-    /// Absolute namespace after remapping.
-    pub namespace: String,
-    /// Topic remaps as (expanded from, expanded to), in rule order.
-    remaps: Vec<(String, String)>,
-}
-
-impl NodeNaming {
-    /// Applies the command line to a node called `code_name` in `code_namespace`.
-    ///
-    /// # Errors
-    /// [`RosArgsError::InvalidName`] for an invalid name, namespace or remap rule.
-    pub fn new(args: &RosArgs, code_name: &str, code_namespace: &str) -> Result<Self, RosArgsError> {
-        validate_node_name(code_name)?;
-        let name = args.resolve_node_name(code_name)?;
-        let namespace = args.resolve_namespace(code_name, code_namespace)?;
-        let remaps = args
-            .topic_remaps(code_name)
-            .map(|rule| {
-                Ok((
-                    expand_topic_name(&rule.from, &name, &namespace)?,
-                    expand_topic_name(&rule.to, &name, &namespace)?,
-                ))
-            })
-            .collect::<Result<Vec<_>, RosArgsError>>()?;
-        Ok(Self {
-            code_name: code_name.to_owned(),
-            name,
-            namespace,
-            remaps,
-        })
-    }
-
-    /// Fully qualified node name, e.g. `/robot1/voice`.
-    pub fn fully_qualified_name(&self) -> String {
-        if self.namespace == "/" {
-            format!("/{}", self.name)
-        } else {
-            format!("{}/{}", self.namespace, self.name)
-        }
-    }
-
-    /// Resolves a topic name as a node would: expand it, then apply the first matching
-    /// remap rule (whose target is expanded too).
-    ///
-    /// # Errors
-    /// [`RosArgsError::InvalidName`] when the name breaks the naming rules.
-    pub fn resolve_topic(&self, name: &str) -> Result<String, RosArgsError> {
-        let expanded = expand_topic_name(name, &self.name, &self.namespace)?;
-        Ok(self
-            .remaps
-            .iter()
-            .find(|(from, _)| *from == expanded)
-            .map_or(expanded, |(_, to)| to.clone()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::NodeNaming;
 
     fn parse(args: &[&str]) -> Result<RosArgs, RosArgsError> {
         RosArgs::parse(std::iter::once("prog").chain(args.iter().copied()))
@@ -641,8 +430,16 @@ mod tests {
     #[test]
     fn splits_user_args_from_ros_blocks() {
         let args = parse(&[
-            "--foo", "1", "--ros-args", "-r", "__node:=voice", "--", "bar", "--ros-args",
-            "--log-level", "debug",
+            "--foo",
+            "1",
+            "--ros-args",
+            "-r",
+            "__node:=voice",
+            "--",
+            "bar",
+            "--ros-args",
+            "--log-level",
+            "debug",
         ])
         .unwrap();
         assert_eq!(args.program.as_deref(), Some("prog"));
@@ -655,29 +452,52 @@ mod tests {
     fn launch_ros_command_line_is_understood() {
         // The exact form launch_ros builds (ros2.md §4.2).
         let args = parse(&[
-            "--ros-args", "-r", "__node:=voice", "-r", "__ns:=/robot1", "-p", "use_sim_time:=true",
-            "--params-file", "/tmp/launch_params_x", "--params-file", "/a/voice.yaml", "-r",
+            "--ros-args",
+            "-r",
+            "__node:=voice",
+            "-r",
+            "__ns:=/robot1",
+            "-p",
+            "use_sim_time:=true",
+            "--params-file",
+            "/tmp/launch_params_x",
+            "--params-file",
+            "/a/voice.yaml",
+            "-r",
             "audio:=mic/audio",
         ])
         .unwrap();
         assert!(args.user_args.is_empty());
         assert_eq!(
             args.params_files,
-            [PathBuf::from("/tmp/launch_params_x"), PathBuf::from("/a/voice.yaml")]
+            [
+                PathBuf::from("/tmp/launch_params_x"),
+                PathBuf::from("/a/voice.yaml")
+            ]
         );
         assert_eq!(args.param_overrides[0].value, ParamValue::Bool(true));
         let naming = NodeNaming::new(&args, "voice_node", "/").unwrap();
         assert_eq!(naming.fully_qualified_name(), "/robot1/voice");
         assert_eq!(naming.resolve_topic("audio").unwrap(), "/robot1/mic/audio");
         assert_eq!(naming.resolve_topic("/audio").unwrap(), "/audio");
-        assert_eq!(naming.resolve_topic("~/state").unwrap(), "/robot1/voice/state");
+        assert_eq!(
+            naming.resolve_topic("~/state").unwrap(),
+            "/robot1/voice/state"
+        );
     }
 
     #[test]
     fn node_targeted_rules_match_the_code_name() {
         let args = parse(&[
-            "--ros-args", "-r", "talker:__node:=speaker", "-r", "listener:__node:=ear", "-r",
-            "talker:chatter:=/loud", "-r", "chatter:=/quiet",
+            "--ros-args",
+            "-r",
+            "talker:__node:=speaker",
+            "-r",
+            "listener:__node:=ear",
+            "-r",
+            "talker:chatter:=/loud",
+            "-r",
+            "chatter:=/quiet",
         ])
         .unwrap();
         let talker = NodeNaming::new(&args, "talker", "/").unwrap();
@@ -690,18 +510,34 @@ mod tests {
 
     #[test]
     fn remaps_expand_against_the_remapped_namespace() {
-        let args = parse(&["--ros-args", "-r", "__ns:=robot2", "-r", "/robot2/cmd:=base/cmd_vel"])
-            .unwrap();
+        let args = parse(&[
+            "--ros-args",
+            "-r",
+            "__ns:=robot2",
+            "-r",
+            "/robot2/cmd:=base/cmd_vel",
+        ])
+        .unwrap();
         let naming = NodeNaming::new(&args, "planner", "/ignored").unwrap();
         assert_eq!(naming.namespace, "/robot2");
         assert_eq!(naming.resolve_topic("cmd").unwrap(), "/robot2/base/cmd_vel");
-        assert_eq!(naming.resolve_topic("{node}/goal").unwrap(), "/robot2/planner/goal");
+        assert_eq!(
+            naming.resolve_topic("{node}/goal").unwrap(),
+            "/robot2/planner/goal"
+        );
     }
 
     #[test]
     fn first_matching_topic_remap_wins_last_node_rule_wins() {
         let args = parse(&[
-            "--ros-args", "-r", "a:=/first", "-r", "a:=/second", "-r", "__node:=x", "-r",
+            "--ros-args",
+            "-r",
+            "a:=/first",
+            "-r",
+            "a:=/second",
+            "-r",
+            "__node:=x",
+            "-r",
             "__node:=y",
         ])
         .unwrap();
@@ -713,7 +549,12 @@ mod tests {
     #[test]
     fn log_levels_parse_with_and_without_logger() {
         let args = parse(&[
-            "--ros-args", "--log-level", "WARN", "--log-level", "voice:=debug", "--log-level",
+            "--ros-args",
+            "--log-level",
+            "WARN",
+            "--log-level",
+            "voice:=debug",
+            "--log-level",
             "fatal",
         ])
         .unwrap();
@@ -731,7 +572,12 @@ mod tests {
     #[test]
     fn ignored_flags_are_accepted() {
         let args = parse(&[
-            "--ros-args", "-e", "/enc", "--disable-rosout-logs", "--log-file-name", "x",
+            "--ros-args",
+            "-e",
+            "/enc",
+            "--disable-rosout-logs",
+            "--log-file-name",
+            "x",
         ])
         .unwrap();
         assert_eq!(args.enclave.as_deref(), Some("/enc"));
@@ -740,8 +586,14 @@ mod tests {
     #[test]
     fn bad_arguments_are_named() {
         let cases: &[(&[&str], &str)] = &[
-            (&["--ros-args", "-r"], "ROS argument `-r` needs a value after it"),
-            (&["--ros-args", "-p", "--"], "ROS argument `-p` needs a value after it"),
+            (
+                &["--ros-args", "-r"],
+                "ROS argument `-r` needs a value after it",
+            ),
+            (
+                &["--ros-args", "-p", "--"],
+                "ROS argument `-p` needs a value after it",
+            ),
             (
                 &["--ros-args", "-r", "chatter"],
                 "invalid remap rule `chatter` (argument 3): expected `from:=to`",
@@ -762,7 +614,10 @@ mod tests {
                 &["--ros-args", "--log-level", "loud"],
                 "invalid log level `loud` (argument 3): expected debug, info, warn, error or fatal",
             ),
-            (&["--ros-args", "--frobnicate"], "unknown ROS argument `--frobnicate` (argument 2)"),
+            (
+                &["--ros-args", "--frobnicate"],
+                "unknown ROS argument `--frobnicate` (argument 2)",
+            ),
             (
                 &["--ros-args", "-p", "rate"],
                 "invalid parameter rule `rate` (argument 3): expected `name:=value`",
@@ -776,20 +631,5 @@ mod tests {
             let error = parse(argv).unwrap_err();
             assert_eq!(error.to_string(), *expected, "argv {argv:?}");
         }
-    }
-
-    #[test]
-    fn names_are_validated() {
-        assert!(validate_topic_name("~foo").is_err());
-        assert!(validate_topic_name("a/__b").is_err());
-        assert!(validate_topic_name("{bogus}/x").is_err());
-        assert!(validate_topic_name("a-b").is_err());
-        assert!(validate_topic_name("/").is_err());
-        assert!(validate_topic_name("~").is_ok());
-        assert!(validate_namespace("/a/").is_err());
-        assert!(validate_node_name("").is_err());
-        assert!(validate_node_name("a.b").is_err());
-        assert_eq!(expand_topic_name("~", "n", "/").unwrap(), "/n");
-        assert_eq!(expand_topic_name("x", "n", "/").unwrap(), "/x");
     }
 }

@@ -61,8 +61,10 @@ impl ShutdownTrigger {
     /// # Errors
     /// The I/O error when the signal handlers cannot be installed.
     pub fn on_signals(&self) -> std::io::Result<tokio::task::JoinHandle<StopSignal>> {
-        let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let mut interrupt =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         let trigger = self.clone();
         Ok(tokio::spawn(async move {
             let signal = tokio::select! {

@@ -16,6 +16,8 @@ pub enum ParamSource {
         path: PathBuf,
         /// The node key it was under, normalized (`/robot1/voice`, `/**`).
         node_key: String,
+        /// 1-based line of the parameter's name.
+        line: usize,
     },
     /// A `-p` rule.
     CommandLine {
@@ -40,9 +42,11 @@ impl fmt::Display for ParamSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Default => f.write_str("the code default"),
-            Self::File { path, node_key } => {
-                write!(f, "{} (under `{node_key}`)", path.display())
-            }
+            Self::File {
+                path,
+                node_key,
+                line,
+            } => write!(f, "{}:{line} (under `{node_key}`)", path.display()),
             Self::CommandLine { node_key: None } => f.write_str("the command line (-p)"),
             Self::CommandLine {
                 node_key: Some(key),
@@ -77,10 +81,12 @@ pub enum ParamsError {
         message: String,
     },
     /// A parameters file's structure is not rcl's (`node: ros__parameters: ...`).
-    #[error("{}: at `{key}`: {reason}", path.display())]
+    #[error("{}:{line}: at `{key}`: {reason}", path.display())]
     Structure {
         /// The file.
         path: PathBuf,
+        /// 1-based line.
+        line: usize,
         /// Where in the file (node key and parameter path so far).
         key: String,
         /// What is wrong.
@@ -116,8 +122,16 @@ pub enum ParamsError {
         /// Where it was set.
         source_desc: ParamSource,
     },
+    /// A parameter without default that nothing set.
+    #[error("parameter `{key}` is required: set it in a parameters file or with -p {key}:=VALUE")]
+    Missing {
+        /// Parameter name.
+        key: String,
+    },
     /// Two parameters that cannot both exist in the serde tree (`a` and `a.b`).
-    #[error("parameter `{key}` in {source_desc} conflicts with `{other}`: one is nested under the other")]
+    #[error(
+        "parameter `{key}` in {source_desc} conflicts with `{other}`: one is nested under the other"
+    )]
     Conflict {
         /// Parameter name.
         key: String,

@@ -2,10 +2,20 @@
 
 use std::path::{Path, PathBuf};
 
-use yaml_rust2::{Yaml, YamlLoader};
-
 use super::error::{ParamSource, ParamsError};
 use super::value::ParamValue;
+use super::yaml::{Node, parse_documents};
+
+/// One parameter as written in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileParam {
+    /// Flattened name (`vad.threshold`).
+    pub name: String,
+    /// The value.
+    pub value: ParamValue,
+    /// 1-based line of the parameter's name.
+    pub line: usize,
+}
 
 /// One `node_key: ros__parameters:` section of a parameters file.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +23,7 @@ pub struct NodeSection {
     /// Normalized node key: absolute, `/`-joined (`/robot1/voice`, `/**`).
     pub node_key: String,
     /// Flattened parameters in file order.
-    pub params: Vec<(String, ParamValue)>,
+    pub params: Vec<FileParam>,
 }
 
 /// A parsed parameters file.
@@ -46,11 +56,11 @@ impl ParamFile {
     /// # Errors
     /// As [`ParamFile::load`], without the read error.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ParamsError> {
-        let docs = YamlLoader::load_from_str(text).map_err(|e| ParamsError::Yaml {
+        let docs = parse_documents(text).map_err(|e| ParamsError::Yaml {
             path: path.to_owned(),
-            line: e.marker().line(),
-            column: e.marker().col() + 1,
-            message: e.info().to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
         })?;
         let mut file = ParamFile {
             path: path.to_owned(),
@@ -58,52 +68,71 @@ impl ParamFile {
         };
         for doc in &docs {
             match doc {
-                Yaml::Hash(_) => file.collect_node_keys(doc, "")?,
-                // An empty file or document has no parameters.
-                Yaml::Null => {}
+                Node::Map { .. } => file.collect_node_keys(doc, "")?,
+                // A document holding only `~` or nothing has no parameters.
+                Node::Scalar {
+                    text,
+                    quoted: false,
+                    ..
+                } if text.is_empty() || text == "~" => {}
                 _ => {
-                    return Err(file.structure_error("", "the top level must be a map of node names"));
+                    return Err(file.structure_error(
+                        doc.line(),
+                        "",
+                        "the top level must be a map of node names",
+                    ));
                 }
             }
         }
         Ok(file)
     }
 
-    fn structure_error(&self, key: &str, reason: &str) -> ParamsError {
+    fn structure_error(&self, line: usize, key: &str, reason: &str) -> ParamsError {
         ParamsError::Structure {
             path: self.path.clone(),
+            line,
             key: key.to_owned(),
             reason: reason.to_owned(),
         }
     }
 
     /// Walks namespace/node keys until `ros__parameters`.
-    fn collect_node_keys(&mut self, map: &Yaml, prefix: &str) -> Result<(), ParamsError> {
-        let Yaml::Hash(hash) = map else {
-            return Err(self.structure_error(prefix, "expected a map of node names or `ros__parameters`"));
+    fn collect_node_keys(&mut self, map: &Node, prefix: &str) -> Result<(), ParamsError> {
+        let Node::Map { entries, .. } = map else {
+            return Err(self.structure_error(
+                map.line(),
+                prefix,
+                "expected a map of node names or `ros__parameters`",
+            ));
         };
-        for (key, value) in hash {
-            let key_text = yaml_key(key).ok_or_else(|| {
-                self.structure_error(prefix, "node and namespace keys must be strings")
-            })?;
+        for (key, value) in entries {
+            let Node::Scalar { text: key_text, .. } = key else {
+                return Err(self.structure_error(
+                    key.line(),
+                    prefix,
+                    "node and namespace keys must be plain names",
+                ));
+            };
             if key_text == ROS_PARAMETERS {
                 if prefix.is_empty() {
                     return Err(self.structure_error(
+                        key.line(),
                         ROS_PARAMETERS,
                         "`ros__parameters` needs a node name above it (use `/**` for every node)",
                     ));
                 }
                 let mut params = Vec::new();
-                self.flatten(value, prefix, "", &mut params)?;
+                self.flatten(value, prefix, "", key.line(), &mut params)?;
                 self.sections.push(NodeSection {
                     node_key: prefix.to_owned(),
                     params,
                 });
                 continue;
             }
-            let node_key = join_node_key(prefix, &key_text);
-            if !matches!(value, Yaml::Hash(_)) {
+            let node_key = join_node_key(prefix, key_text);
+            if !matches!(value, Node::Map { .. }) {
                 return Err(self.structure_error(
+                    value.line(),
                     &node_key,
                     "expected a map containing `ros__parameters` under a node name",
                 ));
@@ -116,54 +145,54 @@ impl ParamFile {
     /// Flattens the map under `ros__parameters` with `.`.
     fn flatten(
         &self,
-        value: &Yaml,
+        value: &Node,
         node_key: &str,
         name: &str,
-        out: &mut Vec<(String, ParamValue)>,
+        key_line: usize,
+        out: &mut Vec<FileParam>,
     ) -> Result<(), ParamsError> {
-        if let Yaml::Hash(hash) = value {
-            for (key, child) in hash {
-                let part = yaml_key(key).ok_or_else(|| {
-                    self.structure_error(
+        if let Node::Map { entries, .. } = value {
+            for (key, child) in entries {
+                let Node::Scalar { text: part, .. } = key else {
+                    return Err(self.structure_error(
+                        key.line(),
                         &format!("{node_key}: {name}"),
-                        "parameter names must be strings",
-                    )
-                })?;
+                        "parameter names must be plain names",
+                    ));
+                };
                 let child_name = if name.is_empty() {
-                    part
+                    part.clone()
                 } else {
                     format!("{name}.{part}")
                 };
-                self.flatten(child, node_key, &child_name, out)?;
+                self.flatten(child, node_key, &child_name, key.line(), out)?;
             }
             return Ok(());
         }
         if name.is_empty() {
             return Err(self.structure_error(
+                value.line(),
                 &format!("{node_key}/{ROS_PARAMETERS}"),
                 "`ros__parameters` must be a map of parameter names",
             ));
         }
-        let value = ParamValue::from_yaml(value).map_err(|reason| ParamsError::InvalidValue {
+        // The line of the parameter's name: an empty value has no position of its own.
+        let line = key_line;
+        let parsed = ParamValue::from_node(value).map_err(|reason| ParamsError::InvalidValue {
             key: name.to_owned(),
             source_desc: ParamSource::File {
                 path: self.path.clone(),
                 node_key: node_key.to_owned(),
+                line,
             },
             reason,
         })?;
-        out.push((name.to_owned(), value));
+        out.push(FileParam {
+            name: name.to_owned(),
+            value: parsed,
+            line,
+        });
         Ok(())
-    }
-}
-
-/// A YAML map key as text (strings, and numbers/bools written as keys).
-fn yaml_key(key: &Yaml) -> Option<String> {
-    match key {
-        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
-        Yaml::Integer(i) => Some(i.to_string()),
-        Yaml::Boolean(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 

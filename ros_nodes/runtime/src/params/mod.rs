@@ -4,13 +4,16 @@
 //! nested namespace keys ending in the node name, with `*` matching one name token and `**`
 //! any number of them, as rclcpp's `parameter_map_from` does), then `ros__parameters`, under
 //! which nested maps flatten with `.`. Values are bool, int64, double, string or homogeneous
-//! arrays of those; byte arrays can be declared in code and are filled from integer arrays.
+//! arrays of those, typed as rcl types unquoted scalars (`yes`/`on` are bools, `0x10` and
+//! `010` integers, `'1'` a string); byte arrays can be declared in code and are filled from
+//! integer arrays. Errors name the file and line, the node key and the parameter.
 //!
 //! Precedence: code default < files (in command-line order, later wins) < `-p` (in order).
 
 mod error;
 mod file;
 mod value;
+mod yaml;
 
 use std::collections::BTreeMap;
 
@@ -18,7 +21,7 @@ use serde::de::DeserializeOwned;
 use tracing::debug;
 
 pub use error::{ParamSource, ParamsError};
-pub use file::{NodeSection, ParamFile, node_key_matches};
+pub use file::{FileParam, NodeSection, ParamFile, node_key_matches};
 pub use value::{ParamType, ParamValue};
 
 use crate::ros_args::RosArgs;
@@ -87,14 +90,15 @@ impl ParameterSet {
             if !node_key_matches(&section.node_key, fully_qualified_name) {
                 continue;
             }
-            for (name, value) in &section.params {
+            for param in &section.params {
                 self.params.insert(
-                    name.clone(),
+                    param.name.clone(),
                     ResolvedParam {
-                        value: value.clone(),
+                        value: param.value.clone(),
                         source: ParamSource::File {
                             path: file.path.clone(),
                             node_key: section.node_key.clone(),
+                            line: param.line,
                         },
                     },
                 );
@@ -145,23 +149,22 @@ impl ParameterSet {
     pub fn declare(&self, declarations: &[ParamDecl]) -> Result<DeclaredParams, ParamsError> {
         let mut declared = BTreeMap::new();
         for decl in declarations {
-            let (value, source) = match self.params.get(&decl.name) {
-                None => (decl.default.clone(), ParamSource::Default),
-                Some(given) => {
-                    let expected = decl.default.kind();
-                    let value =
-                        given
-                            .value
-                            .coerce_to(expected)
-                            .ok_or_else(|| ParamsError::WrongType {
+            let (value, source) =
+                match self.params.get(&decl.name) {
+                    None => (decl.default.clone(), ParamSource::Default),
+                    Some(given) => {
+                        let expected = decl.default.kind();
+                        let value = given.value.coerce_to(expected).ok_or_else(|| {
+                            ParamsError::WrongType {
                                 key: decl.name.clone(),
                                 source_desc: given.source.clone(),
                                 expected,
                                 found: given.value.kind(),
-                            })?;
-                    (value, given.source.clone())
-                }
-            };
+                            }
+                        })?;
+                        (value, given.source.clone())
+                    }
+                };
             declared.insert(
                 decl.name.clone(),
                 DeclaredParam {
@@ -204,24 +207,13 @@ impl ParameterSet {
                 Ok(value) => return Ok(value),
                 Err(error) => {
                     let path = error.path().to_string();
-                    let message = error.inner().to_string();
                     let path = if path == "." { String::new() } else { path };
-                    // serde_path_to_error already ends the path with an unknown field's name.
-                    let key = match unknown_field(&message) {
-                        Some(field)
-                            if path != field && !path.ends_with(&format!(".{field}")) =>
-                        {
-                            join_path(&path, field)
-                        }
-                        _ => path,
-                    };
-                    let given = self.params.get(&key);
-                    if unknown_field(&message).is_some() {
-                        match given {
+                    let message = error.inner().to_string();
+                    match SerdeFailure::classify(&path, &message) {
+                        SerdeFailure::Unknown(key) => match self.params.get(&key) {
                             Some(given) if given.source.is_wildcard() => {
                                 debug!(parameter = %key, source = %given.source, "ignoring wildcard parameter this node does not have");
                                 ignored.push(key);
-                                continue;
                             }
                             Some(given) => {
                                 return Err(ParamsError::Undeclared {
@@ -229,18 +221,13 @@ impl ParameterSet {
                                     source_desc: given.source.clone(),
                                 });
                             }
-                            None => {}
+                            None => return Err(self.deserialize_error(key, message)),
+                        },
+                        SerdeFailure::Missing(key) => return Err(ParamsError::Missing { key }),
+                        SerdeFailure::Other(key) => {
+                            return Err(self.deserialize_error(key, message));
                         }
                     }
-                    let source_desc = given.map_or_else(
-                        || self.source_under(&key).unwrap_or(ParamSource::Default),
-                        |g| g.source.clone(),
-                    );
-                    return Err(ParamsError::Deserialize {
-                        key,
-                        source_desc,
-                        message,
-                    });
                 }
             }
         }
@@ -249,6 +236,18 @@ impl ParameterSet {
             source_desc: ParamSource::Default,
             message: "too many unknown wildcard parameters".to_owned(),
         })
+    }
+
+    fn deserialize_error(&self, key: String, message: String) -> ParamsError {
+        let source_desc = self.params.get(&key).map_or_else(
+            || self.source_under(&key).unwrap_or(ParamSource::Default),
+            |given| given.source.clone(),
+        );
+        ParamsError::Deserialize {
+            key,
+            source_desc,
+            message,
+        }
     }
 
     /// The source of some parameter nested under `prefix` (for errors about a whole struct).
@@ -266,12 +265,15 @@ impl ParameterSet {
             if RUNTIME_PARAMETERS.contains(&name.as_str()) || ignored.contains(name) {
                 continue;
             }
-            let value = given.value.to_json().ok_or_else(|| ParamsError::InvalidValue {
-                key: name.clone(),
-                source_desc: given.source.clone(),
-                reason: "non-finite doubles (.inf, .nan) cannot fill a typed Params struct"
-                    .to_owned(),
-            })?;
+            let value = given
+                .value
+                .to_json()
+                .ok_or_else(|| ParamsError::InvalidValue {
+                    key: name.clone(),
+                    source_desc: given.source.clone(),
+                    reason: "non-finite doubles (.inf, .nan) cannot fill a typed Params struct"
+                        .to_owned(),
+                })?;
             insert_dotted(&mut root, name, value).map_err(|other| ParamsError::Conflict {
                 key: name.clone(),
                 source_desc: given.source.clone(),
@@ -282,12 +284,40 @@ impl ParameterSet {
     }
 }
 
-/// serde's fixed wording for `deny_unknown_fields` (`de::Error::unknown_field`).
-fn unknown_field(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split_once('`'))
-        .map(|(field, _)| field)
+/// Why serde rejected the parameter tree, with the dotted key concerned.
+enum SerdeFailure {
+    /// A key the struct does not have (`deny_unknown_fields`).
+    Unknown(String),
+    /// A field without default that no file or `-p` gave.
+    Missing(String),
+    /// Anything else: wrong type, bad value.
+    Other(String),
+}
+
+impl SerdeFailure {
+    /// Reads serde's fixed wordings (`de::Error::unknown_field`, `missing_field`); the path
+    /// may or may not already end with the field's name.
+    fn classify(path: &str, message: &str) -> Self {
+        let field_in = |prefix: &str| {
+            message
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(field, _)| {
+                    if path == field || path.ends_with(&format!(".{field}")) {
+                        path.to_owned()
+                    } else {
+                        join_path(path, field)
+                    }
+                })
+        };
+        if let Some(key) = field_in("unknown field `") {
+            Self::Unknown(key)
+        } else if let Some(key) = field_in("missing field `") {
+            Self::Missing(key)
+        } else {
+            Self::Other(path.to_owned())
+        }
+    }
 }
 
 fn join_path(path: &str, field: &str) -> String {
@@ -384,8 +414,8 @@ impl DeclaredParams {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
     use crate::ros_args::RosArgs;
+    use std::path::Path;
 
     fn file(text: &str) -> ParamFile {
         ParamFile::parse(Path::new("voice.yaml"), text).unwrap()
@@ -404,21 +434,29 @@ mod tests {
         );
         assert_eq!(f.sections.len(), 2);
         assert_eq!(f.sections[0].node_key, "/robot1/voice");
+        let named: Vec<(&str, &ParamValue, usize)> = f.sections[0]
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), &p.value, p.line))
+            .collect();
         assert_eq!(
-            f.sections[0].params,
+            named,
             vec![
-                ("model_path".into(), ParamValue::String("m.bin".into())),
-                ("sample_rate".into(), ParamValue::Integer(16000)),
-                ("vad.threshold".into(), ParamValue::Double(0.5)),
-                ("ids".into(), ParamValue::IntegerArray(vec![1, 2, 3])),
-                ("quoted".into(), ParamValue::String("1".into())),
+                ("model_path", &ParamValue::String("m.bin".into()), 4),
+                ("sample_rate", &ParamValue::Integer(16000), 5),
+                ("vad.threshold", &ParamValue::Double(0.5), 7),
+                ("ids", &ParamValue::IntegerArray(vec![1, 2, 3]), 8),
+                ("quoted", &ParamValue::String("1".into()), 9),
             ]
         );
         assert_eq!(f.sections[1].node_key, "/**");
         let mut set = ParameterSet::default();
         set.apply_file(&f, "/robot1/voice");
         assert!(set.use_sim_time().unwrap());
-        assert_eq!(set.get("vad.threshold").unwrap().value, ParamValue::Double(0.5));
+        assert_eq!(
+            set.get("vad.threshold").unwrap().value,
+            ParamValue::Double(0.5)
+        );
         let mut other = ParameterSet::default();
         other.apply_file(&f, "/robot2/voice");
         assert!(other.get("sample_rate").is_none());
@@ -441,16 +479,20 @@ mod tests {
     }
 
     #[test]
-    fn arrays_of_each_type_and_canonical_numbers() {
+    fn arrays_of_each_type_and_rcl_scalars() {
         let f = file(
-            "/n:\n  ros__parameters:\n    b: [true, false]\n    d: [1.0, 2.5e3, .inf]\n    s: [a, 'b']\n    e: []\n    i: 0x10\n",
+            "/n:\n  ros__parameters:\n    b: [true, no]\n    d: [1.0, 2.5e3, .inf]\n    s: [a, 'b']\n    e: []\n    i: 0x10\n    y: yes\n",
         );
-        let p = &f.sections[0].params;
-        assert_eq!(p[0].1, ParamValue::BoolArray(vec![true, false]));
-        assert_eq!(p[1].1, ParamValue::DoubleArray(vec![1.0, 2500.0, f64::INFINITY]));
-        assert_eq!(p[2].1, ParamValue::StringArray(vec!["a".into(), "b".into()]));
-        assert_eq!(p[3].1, ParamValue::StringArray(vec![]));
-        assert_eq!(p[4].1, ParamValue::Integer(16));
+        let p: Vec<&ParamValue> = f.sections[0].params.iter().map(|p| &p.value).collect();
+        assert_eq!(*p[0], ParamValue::BoolArray(vec![true, false]));
+        assert_eq!(
+            *p[1],
+            ParamValue::DoubleArray(vec![1.0, 2500.0, f64::INFINITY])
+        );
+        assert_eq!(*p[2], ParamValue::StringArray(vec!["a".into(), "b".into()]));
+        assert_eq!(*p[3], ParamValue::StringArray(vec![]));
+        assert_eq!(*p[4], ParamValue::Integer(16));
+        assert_eq!(*p[5], ParamValue::Bool(true));
     }
 
     #[test]
@@ -460,32 +502,40 @@ mod tests {
             "voice.yaml:4:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"
         );
         assert_eq!(
+            file_error("/n:\n  ros__parameters:\n    a: &x 1\n    b: *x\n"),
+            "voice.yaml:4:8: invalid YAML: YAML aliases (`*name`) are not supported in parameter files"
+        );
+        assert_eq!(
+            file_error("/n:\n  ros__parameters:\n    a: [{x: 1}]\n"),
+            "parameter `a` in voice.yaml:3 (under `/n`): a map inside an array is not a parameter value"
+        );
+        assert_eq!(
             file_error("/n:\n  ros__parameters:\n    ids: [1, \"two\"]\n"),
-            "parameter `ids` in voice.yaml (under `/n`): mixed types in an array (integer, then string); arrays must be homogeneous"
+            "parameter `ids` in voice.yaml:3 (under `/n`): mixed types in an array (integer, then string); arrays must be homogeneous"
         );
         assert_eq!(
             file_error("/n:\n  ros__parameters:\n    a:\n"),
-            "parameter `a` in voice.yaml (under `/n`): null is not a parameter value"
+            "parameter `a` in voice.yaml:3 (under `/n`): no value (write '' for an empty string)"
         );
         assert_eq!(
             file_error("/n:\n  ros__parameters:\n    a: [[1], [2]]\n"),
-            "parameter `a` in voice.yaml (under `/n`): nested arrays are not parameter values"
+            "parameter `a` in voice.yaml:3 (under `/n`): nested arrays are not parameter values"
         );
         assert_eq!(
             file_error("/n:\n  rate: 3\n"),
-            "voice.yaml: at `/n/rate`: expected a map containing `ros__parameters` under a node name"
+            "voice.yaml:2: at `/n/rate`: expected a map containing `ros__parameters` under a node name"
         );
         assert_eq!(
             file_error("ros__parameters:\n  a: 1\n"),
-            "voice.yaml: at `ros__parameters`: `ros__parameters` needs a node name above it (use `/**` for every node)"
+            "voice.yaml:1: at `ros__parameters`: `ros__parameters` needs a node name above it (use `/**` for every node)"
         );
         assert_eq!(
             file_error("- 1\n- 2\n"),
-            "voice.yaml: at ``: the top level must be a map of node names"
+            "voice.yaml:1: at ``: the top level must be a map of node names"
         );
         assert_eq!(
             file_error("/n:\n  ros__parameters: 5\n"),
-            "voice.yaml: at `/n/ros__parameters`: `ros__parameters` must be a map of parameter names"
+            "voice.yaml:2: at `/n/ros__parameters`: `ros__parameters` must be a map of parameter names"
         );
     }
 
@@ -505,7 +555,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = dir.path().join("first.yaml");
         let second = dir.path().join("second.yaml");
-        std::fs::write(&first, "/**:\n  ros__parameters:\n    a: 1\n    b: 1\n    c: 1\n").unwrap();
+        std::fs::write(
+            &first,
+            "/**:\n  ros__parameters:\n    a: 1\n    b: 1\n    c: 1\n",
+        )
+        .unwrap();
         std::fs::write(&second, "/voice:\n  ros__parameters:\n    b: 2\n    c: 2\n").unwrap();
         let args = RosArgs::parse([
             "prog".to_owned(),
@@ -537,7 +591,8 @@ mod tests {
             declared.get("b").unwrap().source,
             ParamSource::File {
                 path: second.clone(),
-                node_key: "/voice".into()
+                node_key: "/voice".into(),
+                line: 3,
             }
         );
     }
@@ -550,13 +605,16 @@ mod tests {
 
     #[test]
     fn declaration_errors_name_file_key_and_types() {
-        let set = set_from("/voice:\n  ros__parameters:\n    rate: \"fast\"\n", "/voice");
+        let set = set_from(
+            "/voice:\n  ros__parameters:\n    rate: \"fast\"\n",
+            "/voice",
+        );
         let error = set
             .declare(&[ParamDecl::new("rate", ParamValue::Integer(1), "rate")])
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parameter `rate` in voice.yaml (under `/voice`): expected integer, found string"
+            "parameter `rate` in voice.yaml:3 (under `/voice`): expected integer, found string"
         );
         let set = set_from("/voice:\n  ros__parameters:\n    gain: 1\n", "/voice");
         let error = set
@@ -564,7 +622,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parameter `gain` in voice.yaml (under `/voice`): expected double, found integer"
+            "parameter `gain` in voice.yaml:3 (under `/voice`): expected double, found integer"
         );
         let set = set_from("/voice:\n  ros__parameters:\n    gian: 1.0\n", "/voice");
         let error = set
@@ -572,7 +630,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parameter `gian` in voice.yaml (under `/voice`) is not a parameter of this node"
+            "parameter `gian` in voice.yaml:3 (under `/voice`) is not a parameter of this node"
         );
         // Wildcard values a node does not declare are ignored, and runtime ones never reach it.
         let set = set_from(
@@ -584,22 +642,35 @@ mod tests {
 
     #[test]
     fn byte_arrays_and_empty_arrays_coerce() {
-        let set = set_from("/n:\n  ros__parameters:\n    key: [1, 255]\n    none: []\n", "/n");
+        let set = set_from(
+            "/n:\n  ros__parameters:\n    key: [1, 255]\n    none: []\n",
+            "/n",
+        );
         let declared = set
             .declare(&[
                 ParamDecl::new("key", ParamValue::ByteArray(vec![]), "bytes"),
                 ParamDecl::new("none", ParamValue::DoubleArray(vec![1.0]), "list"),
             ])
             .unwrap();
-        assert_eq!(declared.value("key"), Some(&ParamValue::ByteArray(vec![1, 255])));
-        assert_eq!(declared.value("none"), Some(&ParamValue::DoubleArray(vec![])));
+        assert_eq!(
+            declared.value("key"),
+            Some(&ParamValue::ByteArray(vec![1, 255]))
+        );
+        assert_eq!(
+            declared.value("none"),
+            Some(&ParamValue::DoubleArray(vec![]))
+        );
         let set = set_from("/n:\n  ros__parameters:\n    key: [1, 256]\n", "/n");
         let error = set
-            .declare(&[ParamDecl::new("key", ParamValue::ByteArray(vec![]), "bytes")])
+            .declare(&[ParamDecl::new(
+                "key",
+                ParamValue::ByteArray(vec![]),
+                "bytes",
+            )])
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parameter `key` in voice.yaml (under `/n`): expected byte array, found integer array"
+            "parameter `key` in voice.yaml:3 (under `/n`): expected byte array, found integer array"
         );
     }
 
@@ -608,7 +679,7 @@ mod tests {
         let set = set_from("/**:\n  ros__parameters:\n    use_sim_time: 1\n", "/n");
         assert_eq!(
             set.use_sim_time().unwrap_err().to_string(),
-            "parameter `use_sim_time` in voice.yaml (under `/**`): expected bool, found integer"
+            "parameter `use_sim_time` in voice.yaml:3 (under `/**`): expected bool, found integer"
         );
         assert!(!ParameterSet::default().use_sim_time().unwrap());
     }
@@ -646,6 +717,24 @@ mod tests {
         );
     }
 
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Required {
+        #[allow(dead_code)] // read only through Debug in the assertion below
+        model_path: String,
+    }
+
+    #[test]
+    fn serde_route_names_missing_required_parameters() {
+        let error = ParameterSet::default()
+            .deserialize::<Required>()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "parameter `model_path` is required: set it in a parameters file or with -p model_path:=VALUE"
+        );
+    }
+
     #[test]
     fn serde_route_errors_name_file_and_key() {
         let set = set_from(
@@ -655,25 +744,34 @@ mod tests {
         let error = set.deserialize::<VoiceParams>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parameter `vad.threshold` in voice.yaml (under `/voice`): invalid type: string \"high\", expected f64"
+            "parameter `vad.threshold` in voice.yaml:4 (under `/voice`): invalid type: string \"high\", expected f64"
         );
-        let set = set_from("/voice:\n  ros__parameters:\n    vad:\n      treshold: 1.0\n", "/voice");
+        let set = set_from(
+            "/voice:\n  ros__parameters:\n    vad:\n      treshold: 1.0\n",
+            "/voice",
+        );
         let error = set.deserialize::<VoiceParams>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parameter `vad.treshold` in voice.yaml (under `/voice`) is not a parameter of this node"
+            "parameter `vad.treshold` in voice.yaml:4 (under `/voice`) is not a parameter of this node"
         );
-        let set = set_from("/voice:\n  ros__parameters:\n    sample_rate: -1\n", "/voice");
+        let set = set_from(
+            "/voice:\n  ros__parameters:\n    sample_rate: -1\n",
+            "/voice",
+        );
         let error = set.deserialize::<VoiceParams>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parameter `sample_rate` in voice.yaml (under `/voice`): invalid value: integer `-1`, expected u32"
+            "parameter `sample_rate` in voice.yaml:3 (under `/voice`): invalid value: integer `-1`, expected u32"
         );
-        let set = set_from("/voice:\n  ros__parameters:\n    vad: 1\n    vad.x: 2\n", "/voice");
+        let set = set_from(
+            "/voice:\n  ros__parameters:\n    vad: 1\n    vad.x: 2\n",
+            "/voice",
+        );
         let error = set.deserialize::<VoiceParams>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parameter `vad.x` in voice.yaml (under `/voice`) conflicts with `vad`: one is nested under the other"
+            "parameter `vad.x` in voice.yaml:4 (under `/voice`) conflicts with `vad`: one is nested under the other"
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use yaml_rust2::{Yaml, YamlLoader};
+use super::yaml::{Node, parse_documents};
 
 /// The type of a parameter value, named as ROS names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,35 +82,42 @@ impl ParamValue {
         }
     }
 
-    /// Parses the text of a `-p name:=value` rule with YAML rules, as rcl does
-    /// (`1` integer, `1.0` double, `'1'` string, `[1, 2]` integer array).
+    /// Parses the text of a `-p name:=value` rule as rcl does: YAML, with rcl's typing of
+    /// unquoted scalars (`1` integer, `1.0` double, `yes`/`on`/`true` bool, `'1'` string,
+    /// `[1, 2]` integer array).
     ///
     /// # Errors
     /// A description of why the text is not a parameter value.
     pub fn from_yaml_text(text: &str) -> Result<Self, String> {
-        let docs = YamlLoader::load_from_str(text).map_err(|e| format!("not YAML: {e}"))?;
+        let docs = parse_documents(text).map_err(|e| format!("not YAML: {}", e.message))?;
         match docs.as_slice() {
             [] => Err("the value is empty".to_owned()),
-            [doc] => Self::from_yaml(doc),
+            [doc] => Self::from_node(doc),
             _ => Err("several YAML documents in one value".to_owned()),
         }
     }
 
     /// Converts one YAML node into a parameter value.
-    ///
-    /// # Errors
-    /// A description of why the node is not a parameter value (null, map, mixed array).
-    pub fn from_yaml(yaml: &Yaml) -> Result<Self, String> {
-        match yaml {
-            Yaml::Array(items) => Self::array_from_yaml(items),
-            scalar => Scalar::from_yaml(scalar).map(Scalar::into_value),
+    pub(crate) fn from_node(node: &Node) -> Result<Self, String> {
+        match node {
+            Node::Scalar { text, quoted, .. } => {
+                Scalar::parse(text, *quoted).map(Scalar::into_value)
+            }
+            Node::Seq { items, .. } => Self::array_from_nodes(items),
+            Node::Map { .. } => Err("a map is not a parameter value".to_owned()),
         }
     }
 
-    fn array_from_yaml(items: &[Yaml]) -> Result<Self, String> {
+    fn array_from_nodes(items: &[Node]) -> Result<Self, String> {
         let scalars = items
             .iter()
-            .map(Scalar::from_yaml)
+            .map(|item| match item {
+                Node::Scalar { text, quoted, .. } => Scalar::parse(text, *quoted),
+                Node::Seq { .. } => Err("nested arrays are not parameter values".to_owned()),
+                Node::Map { .. } => {
+                    Err("a map inside an array is not a parameter value".to_owned())
+                }
+            })
             .collect::<Result<Vec<_>, String>>()?;
         let Some(first) = scalars.first() else {
             // rcl cannot type an empty array either; it stays a string array and converts to
@@ -124,25 +131,23 @@ impl ParamValue {
                 other.kind()
             ));
         }
-        let mut iter = scalars.into_iter();
+        let mut bools = Vec::new();
+        let mut integers = Vec::new();
+        let mut doubles = Vec::new();
+        let mut strings = Vec::new();
+        for scalar in scalars {
+            match scalar {
+                Scalar::Bool(b) => bools.push(b),
+                Scalar::Integer(i) => integers.push(i),
+                Scalar::Double(d) => doubles.push(d),
+                Scalar::String(s) => strings.push(s),
+            }
+        }
         Ok(match first_kind {
-            ParamType::Bool => Self::BoolArray(
-                iter.by_ref()
-                    .filter_map(|s| if let Scalar::Bool(b) = s { Some(b) } else { None })
-                    .collect(),
-            ),
-            ParamType::Integer => Self::IntegerArray(
-                iter.filter_map(|s| if let Scalar::Integer(i) = s { Some(i) } else { None })
-                    .collect(),
-            ),
-            ParamType::Double => Self::DoubleArray(
-                iter.filter_map(|s| if let Scalar::Double(d) = s { Some(d) } else { None })
-                    .collect(),
-            ),
-            _ => Self::StringArray(
-                iter.filter_map(|s| if let Scalar::String(t) = s { Some(t) } else { None })
-                    .collect(),
-            ),
+            ParamType::Bool => Self::BoolArray(bools),
+            ParamType::Integer => Self::IntegerArray(integers),
+            ParamType::Double => Self::DoubleArray(doubles),
+            _ => Self::StringArray(strings),
         })
     }
 
@@ -178,22 +183,38 @@ impl ParamValue {
 
     /// The bool, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
-        if let Self::Bool(b) = self { Some(*b) } else { None }
+        if let Self::Bool(b) = self {
+            Some(*b)
+        } else {
+            None
+        }
     }
 
     /// The integer, if this is one.
     pub fn as_i64(&self) -> Option<i64> {
-        if let Self::Integer(i) = self { Some(*i) } else { None }
+        if let Self::Integer(i) = self {
+            Some(*i)
+        } else {
+            None
+        }
     }
 
     /// The double, if this is one.
     pub fn as_f64(&self) -> Option<f64> {
-        if let Self::Double(d) = self { Some(*d) } else { None }
+        if let Self::Double(d) = self {
+            Some(*d)
+        } else {
+            None
+        }
     }
 
     /// The string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
-        if let Self::String(s) = self { Some(s) } else { None }
+        if let Self::String(s) = self {
+            Some(s)
+        } else {
+            None
+        }
     }
 
     /// The same value as ros2-client's type, for its parameter services.
@@ -240,21 +261,27 @@ enum Scalar {
 }
 
 impl Scalar {
-    fn from_yaml(yaml: &Yaml) -> Result<Self, String> {
-        match yaml {
-            Yaml::Boolean(b) => Ok(Self::Bool(*b)),
-            Yaml::Integer(i) => Ok(Self::Integer(*i)),
-            Yaml::Real(text) => yaml
-                .as_f64()
-                .map(Self::Double)
-                .ok_or_else(|| format!("`{text}` is not a valid double")),
-            Yaml::String(s) => Ok(Self::String(s.clone())),
-            Yaml::Null => Err("null is not a parameter value".to_owned()),
-            Yaml::Hash(_) => Err("a map is not a parameter value".to_owned()),
-            Yaml::Array(_) => Err("nested arrays are not parameter values".to_owned()),
-            Yaml::Alias(_) => Err("YAML aliases are not supported".to_owned()),
-            Yaml::BadValue => Err("unreadable value".to_owned()),
+    /// rcl's `get_value`: quoted scalars are strings; unquoted ones are tried as bool (YAML
+    /// 1.1 words), then integer (C `strtol`, base prefixes `0x`/`0`), then double (C
+    /// `strtod`, `.inf`/`.nan`; out of range is not a double), else string. An empty
+    /// unquoted scalar has no value.
+    fn parse(text: &str, quoted: bool) -> Result<Self, String> {
+        if quoted {
+            return Ok(Self::String(text.to_owned()));
         }
+        if text.is_empty() {
+            return Err("no value (write '' for an empty string)".to_owned());
+        }
+        if let Some(b) = parse_rcl_bool(text) {
+            return Ok(Self::Bool(b));
+        }
+        if let Some(i) = parse_c_integer(text) {
+            return Ok(Self::Integer(i));
+        }
+        if let Some(d) = parse_c_double(text) {
+            return Ok(Self::Double(d));
+        }
+        Ok(Self::String(text.to_owned()))
     }
 
     fn kind(&self) -> ParamType {
@@ -273,5 +300,127 @@ impl Scalar {
             Self::Double(d) => ParamValue::Double(d),
             Self::String(s) => ParamValue::String(s),
         }
+    }
+}
+
+/// The words rcl reads as booleans in unquoted scalars.
+fn parse_rcl_bool(text: &str) -> Option<bool> {
+    match text {
+        "Y" | "y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "N" | "n" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// C `strtol(text, _, 0)` over the whole text: optional sign, then `0x` hex, `0` octal or
+/// decimal digits; `None` when anything is left over or the value does not fit an i64.
+fn parse_c_integer(text: &str) -> Option<i64> {
+    let (negative, unsigned) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (radix, digits) = if let Some(hex) = unsigned
+        .strip_prefix("0x")
+        .or_else(|| unsigned.strip_prefix("0X"))
+    {
+        (16, hex)
+    } else if unsigned.len() > 1 && unsigned.starts_with('0') {
+        (8, &unsigned[1..])
+    } else {
+        (10, unsigned)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    // Parse with the sign attached so that i64::MIN fits.
+    let signed = if negative {
+        format!("-{digits}")
+    } else {
+        digits.to_owned()
+    };
+    i64::from_str_radix(&signed, radix).ok()
+}
+
+/// C `strtod` over the whole text, for the forms YAML files use: decimal with optional
+/// exponent, `inf`/`infinity`/`nan` in any case, YAML's `.inf`/`.nan`. A finite-looking
+/// number that overflows to infinity is `None`, as strtod's ERANGE makes rcl read a string.
+fn parse_c_double(text: &str) -> Option<f64> {
+    let (sign, unsigned) = match text.as_bytes().first()? {
+        b'-' => (-1.0, &text[1..]),
+        b'+' => (1.0, &text[1..]),
+        _ => (1.0, text),
+    };
+    match unsigned {
+        ".inf" | ".Inf" | ".INF" => return Some(sign * f64::INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    let value: f64 = unsigned.parse().ok()?;
+    let spelled_infinite = unsigned.to_ascii_lowercase().starts_with("inf");
+    if value.is_infinite() && !spelled_infinite {
+        return None;
+    }
+    Some(sign * value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &str) -> ParamValue {
+        ParamValue::from_yaml_text(text).unwrap()
+    }
+
+    #[test]
+    fn unquoted_scalars_are_typed_like_rcl() {
+        assert_eq!(value("yes"), ParamValue::Bool(true));
+        assert_eq!(value("Off"), ParamValue::Bool(false));
+        assert_eq!(value("'yes'"), ParamValue::String("yes".into()));
+        assert_eq!(value("42"), ParamValue::Integer(42));
+        assert_eq!(value("-0x10"), ParamValue::Integer(-16));
+        assert_eq!(value("010"), ParamValue::Integer(8));
+        assert_eq!(value("+5"), ParamValue::Integer(5));
+        assert_eq!(value("-9223372036854775808"), ParamValue::Integer(i64::MIN));
+        assert_eq!(value("99999999999999999999"), ParamValue::Double(1e20));
+        assert_eq!(value("1.5e3"), ParamValue::Double(1500.0));
+        assert_eq!(value(".5"), ParamValue::Double(0.5));
+        assert_eq!(value("-.inf"), ParamValue::Double(f64::NEG_INFINITY));
+        assert_eq!(value("1e400"), ParamValue::String("1e400".into()));
+        assert_eq!(value("1_000"), ParamValue::String("1_000".into()));
+        assert_eq!(value("null"), ParamValue::String("null".into()));
+        assert_eq!(value("\"1\""), ParamValue::String("1".into()));
+        assert_eq!(
+            value("!!str 5"),
+            ParamValue::Integer(5),
+            "tags are ignored, as in rcl"
+        );
+        assert!(matches!(value(".nan"), ParamValue::Double(d) if d.is_nan()));
+    }
+
+    #[test]
+    fn arrays_must_be_homogeneous_scalars() {
+        assert_eq!(value("[on, off]"), ParamValue::BoolArray(vec![true, false]));
+        assert_eq!(value("[]"), ParamValue::StringArray(vec![]));
+        let error = |text: &str| ParamValue::from_yaml_text(text).unwrap_err();
+        assert_eq!(
+            error("[1, 'a']"),
+            "mixed types in an array (integer, then string); arrays must be homogeneous"
+        );
+        assert_eq!(error("[[1]]"), "nested arrays are not parameter values");
+        assert_eq!(
+            error("[{a: 1}]"),
+            "a map inside an array is not a parameter value"
+        );
+        assert_eq!(error("{a: 1}"), "a map is not a parameter value");
+        assert_eq!(error(""), "the value is empty");
+        assert_eq!(
+            error("[1,"),
+            "not YAML: while parsing a node, did not find expected node content"
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! Reading a launch file into actions (launch's frontend `parse` step): every tag, attribute
 //! and substitution is checked here, before anything runs, so a typo fails with its position.
 
+mod process;
+
 use std::path::{Path, PathBuf};
 
 use crate::cmdline;
 use crate::error::{Error, Location, Result};
-use crate::params::{self, DataType, RawValue, ValueParseError};
+use crate::params::{DataType, RawValue};
 use crate::substitution::{self, Subst, SubstParseError};
 
 /// A parsed launch file.
@@ -35,12 +37,44 @@ pub(crate) struct Condition {
 #[derive(Debug, Clone)]
 pub(crate) enum Action {
     Arg(ArgDecl),
-    Let { name: Subst, value: Subst },
-    Group { scoped: bool, forwarding: bool, keeps: Vec<(Subst, Subst)>, actions: Vec<Entry> },
-    PushRosNamespace { namespace: Subst },
-    Include { file: Subst, args: Vec<(Subst, Subst)> },
-    SetEnv { name: Subst, value: Subst },
-    UnsetEnv { name: Subst },
+    Let {
+        name: Subst,
+        value: Subst,
+    },
+    Group {
+        scoped: bool,
+        forwarding: bool,
+        keeps: Vec<(Subst, Subst)>,
+        actions: Vec<Entry>,
+    },
+    PushRosNamespace {
+        namespace: Subst,
+    },
+    Include {
+        file: Subst,
+        args: Vec<(Subst, Subst)>,
+    },
+    SetEnv {
+        name: Subst,
+        value: Subst,
+    },
+    UnsetEnv {
+        name: Subst,
+    },
+    /// `<log message=...>`: a line in the launcher's log.
+    Log {
+        message: Subst,
+    },
+    /// `<set_parameter>`: `-p name:=value` for every later node in scope.
+    SetParameter {
+        name: Subst,
+        value: Subst,
+    },
+    /// `<set_remap>`: `-r from:=to` for every later node in scope.
+    SetRemap {
+        from: Subst,
+        to: Subst,
+    },
     Process(Box<ProcessDecl>),
 }
 
@@ -93,7 +127,11 @@ pub(crate) struct NodeDecl {
 /// One top-level `<param>` of a node: a file, or an inline tree (one temp file each).
 #[derive(Debug, Clone)]
 pub(crate) enum ParamEntry {
-    File { path: Subst, allow_substs: Option<Subst>, at: Location },
+    File {
+        path: Subst,
+        allow_substs: Option<Subst>,
+        at: Location,
+    },
     Inline(InlineParam),
 }
 
@@ -107,31 +145,44 @@ pub(crate) struct InlineParam {
 
 #[derive(Debug, Clone)]
 pub(crate) enum ParamBody {
-    Value { value: RawValue, data_type: DataType },
+    Value {
+        value: RawValue,
+        data_type: DataType,
+    },
     Nested(Vec<InlineParam>),
 }
 
 const CONDITION_ATTRS: [&str; 2] = ["if", "unless"];
 const SUPPORTED_TAGS: &str = "arg, let, group, push_ros_namespace, include, node, executable, \
-                              set_env, unset_env";
+                              set_env, unset_env, set_parameter, set_remap, log";
 
 /// Reads and parses a launch file.
 pub(crate) fn load(path: &Path) -> Result<LaunchDescription> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| Error::ReadLaunchFile { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadLaunchFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse_str(&text, path)
 }
 
 /// Parses launch XML; `path` is used for positions and `$(filename)`.
 pub(crate) fn parse_str(text: &str, path: &Path) -> Result<LaunchDescription> {
-    let document = roxmltree::Document::parse(text)
-        .map_err(|e| Error::MalformedXml { path: path.to_path_buf(), message: e.to_string() })?;
-    let reader = Reader { document: &document, path };
+    let document = roxmltree::Document::parse(text).map_err(|e| Error::MalformedXml {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let reader = Reader {
+        document: &document,
+        path,
+    };
     let root = document.root_element();
     if root.tag_name().name() != "launch" {
         return Err(Error::InvalidLaunchFile {
             at: reader.location(root.range().start),
-            message: format!("expected <launch> as root tag, found <{}>", root.tag_name().name()),
+            message: format!(
+                "expected <launch> as root tag, found <{}>",
+                root.tag_name().name()
+            ),
         });
     }
     reader.check_attrs(root, &["deprecated"])?;
@@ -139,37 +190,46 @@ pub(crate) fn parse_str(text: &str, path: &Path) -> Result<LaunchDescription> {
         tracing::warn!(file = %path.display(), reason, "launch file is deprecated");
     }
     let actions = reader.actions(root)?;
-    Ok(LaunchDescription { path: path.to_path_buf(), actions })
+    Ok(LaunchDescription {
+        path: path.to_path_buf(),
+        actions,
+    })
 }
 
-struct Reader<'a, 'input> {
+pub(super) struct Reader<'a, 'input> {
     document: &'a roxmltree::Document<'input>,
     path: &'a Path,
 }
 
-type Node<'a, 'input> = roxmltree::Node<'a, 'input>;
+pub(super) type Node<'a, 'input> = roxmltree::Node<'a, 'input>;
 
-fn elements<'a, 'input>(node: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
+pub(super) fn elements<'a, 'input>(
+    node: Node<'a, 'input>,
+) -> impl Iterator<Item = Node<'a, 'input>> {
     node.children().filter(Node::is_element)
 }
 
 impl Reader<'_, '_> {
-    fn location(&self, byte: usize) -> Location {
+    pub(super) fn location(&self, byte: usize) -> Location {
         let pos = self.document.text_pos_at(byte);
-        Location { file: self.path.to_path_buf(), line: pos.row, column: pos.col }
+        Location {
+            file: self.path.to_path_buf(),
+            line: pos.row,
+            column: pos.col,
+        }
     }
 
-    fn at(&self, node: Node) -> Location {
+    pub(super) fn at(&self, node: Node) -> Location {
         self.location(node.range().start)
     }
 
-    fn attr_at(&self, node: Node, name: &str) -> Location {
+    pub(super) fn attr_at(&self, node: Node, name: &str) -> Location {
         node.attributes()
             .find(|a| a.name() == name)
             .map_or_else(|| self.at(node), |a| self.location(a.range().start))
     }
 
-    fn check_attrs(&self, node: Node, accepted: &[&str]) -> Result<()> {
+    pub(super) fn check_attrs(&self, node: Node, accepted: &[&str]) -> Result<()> {
         for attribute in node.attributes() {
             if !accepted.contains(&attribute.name()) {
                 return Err(Error::UnsupportedAttribute {
@@ -183,11 +243,14 @@ impl Reader<'_, '_> {
         Ok(())
     }
 
-    fn check_children(&self, node: Node, accepted: &[&str]) -> Result<()> {
+    pub(super) fn check_children(&self, node: Node, accepted: &[&str]) -> Result<()> {
         for child in elements(node) {
             if !accepted.contains(&child.tag_name().name()) {
                 let hint = if accepted.is_empty() {
-                    format!(" inside <{}> (it takes no child tags)", node.tag_name().name())
+                    format!(
+                        " inside <{}> (it takes no child tags)",
+                        node.tag_name().name()
+                    )
                 } else {
                     format!(
                         " inside <{}> (accepted here: {})",
@@ -205,7 +268,7 @@ impl Reader<'_, '_> {
         Ok(())
     }
 
-    fn required<'n>(&self, node: Node<'n, '_>, name: &str) -> Result<&'n str> {
+    pub(super) fn required<'n>(&self, node: Node<'n, '_>, name: &str) -> Result<&'n str> {
         node.attribute(name).ok_or_else(|| Error::MissingAttribute {
             at: self.at(node),
             tag: node.tag_name().name().to_owned(),
@@ -213,43 +276,51 @@ impl Reader<'_, '_> {
         })
     }
 
-    fn subst_error(&self, at: Location, text: &str, error: SubstParseError) -> Error {
+    pub(super) fn subst_error(&self, at: Location, text: &str, error: SubstParseError) -> Error {
         match error {
-            SubstParseError::Malformed(message) => {
-                Error::MalformedSubstitution { at, text: text.to_owned(), message }
-            }
+            SubstParseError::Malformed(message) => Error::MalformedSubstitution {
+                at,
+                text: text.to_owned(),
+                message,
+            },
             SubstParseError::Unsupported { name, hint } => {
                 Error::UnsupportedSubstitution { at, name, hint }
             }
         }
     }
 
-    fn subst(&self, node: Node, name: &str, text: &str) -> Result<Subst> {
+    pub(super) fn subst(&self, node: Node, name: &str, text: &str) -> Result<Subst> {
         substitution::parse(text).map_err(|e| self.subst_error(self.attr_at(node, name), text, e))
     }
 
-    fn required_subst(&self, node: Node, name: &str) -> Result<Subst> {
+    pub(super) fn required_subst(&self, node: Node, name: &str) -> Result<Subst> {
         let text = self.required(node, name)?;
         self.subst(node, name, text)
     }
 
-    fn optional_subst(&self, node: Node, name: &str) -> Result<Option<Subst>> {
-        node.attribute(name).map(|text| self.subst(node, name, text)).transpose()
+    pub(super) fn optional_subst(&self, node: Node, name: &str) -> Result<Option<Subst>> {
+        node.attribute(name)
+            .map(|text| self.subst(node, name, text))
+            .transpose()
     }
 
-    fn cmdline(&self, node: Node, name: &str) -> Result<Option<Vec<Subst>>> {
+    pub(super) fn cmdline(&self, node: Node, name: &str) -> Result<Option<Vec<Subst>>> {
         let Some(subst) = self.optional_subst(node, name)? else {
             return Ok(None);
         };
-        cmdline::split_cmdline(&subst).map(Some).map_err(|message| Error::InvalidLaunchFile {
-            at: self.attr_at(node, name),
-            message: format!("cannot split `{name}` into arguments: {message}"),
-        })
+        cmdline::split_cmdline(&subst)
+            .map(Some)
+            .map_err(|message| Error::InvalidLaunchFile {
+                at: self.attr_at(node, name),
+                message: format!("cannot split `{name}` into arguments: {message}"),
+            })
     }
 
     /// A literal boolean attribute (`get_attr(data_type=bool)`).
-    fn bool_attr(&self, node: Node, name: &str) -> Result<Option<bool>> {
-        let Some(text) = node.attribute(name) else { return Ok(None) };
+    pub(super) fn bool_attr(&self, node: Node, name: &str) -> Result<Option<bool>> {
+        let Some(text) = node.attribute(name) else {
+            return Ok(None);
+        };
         match literal_bool(text) {
             Some(value) => Ok(Some(value)),
             None => Err(Error::InvalidLaunchFile {
@@ -259,8 +330,10 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn float_attr(&self, node: Node, name: &str) -> Result<Option<f64>> {
-        let Some(text) = node.attribute(name) else { return Ok(None) };
+    pub(super) fn float_attr(&self, node: Node, name: &str) -> Result<Option<f64>> {
+        let Some(text) = node.attribute(name) else {
+            return Ok(None);
+        };
         match crate::yaml::python_float(text) {
             Some(value) if value >= 0.0 => Ok(Some(value)),
             _ => Err(Error::InvalidLaunchFile {
@@ -309,20 +382,8 @@ impl Reader<'_, '_> {
                         Ok(substitution::unescape(self.required(choice, "value")?))
                     })
                     .collect::<Result<_>>()?;
-                if node.attribute("default").is_some() && elements(node).count() > 0 {
-                    // launch checks a literal default against the choices at construction.
-                    if let Some(default) = node.attribute("default")
-                        && !default.contains("$(")
-                        && !choices.iter().any(|c| c == &substitution::unescape(default))
-                    {
-                        return Err(Error::InvalidLaunchFile {
-                            at: self.attr_at(node, "default"),
-                            message: format!(
-                                "default value {default:?} is not one of the choices {choices:?}"
-                            ),
-                        });
-                    }
-                }
+                // Choices are checked against the value when the argument is declared at
+                // launch time (launch never checks a default from XML earlier).
                 Action::Arg(ArgDecl {
                     name: substitution::unescape(self.required(node, "name")?),
                     default: self.optional_subst(node, "default")?,
@@ -363,7 +424,9 @@ impl Reader<'_, '_> {
             "push_ros_namespace" | "push-ros-namespace" => {
                 self.check_attrs(node, &with_conditions(&["namespace"]))?;
                 self.check_children(node, &[])?;
-                Action::PushRosNamespace { namespace: self.required_subst(node, "namespace")? }
+                Action::PushRosNamespace {
+                    namespace: self.required_subst(node, "namespace")?,
+                }
             }
             "include" => {
                 self.check_attrs(node, &with_conditions(&["file"]))?;
@@ -395,7 +458,10 @@ impl Reader<'_, '_> {
                         }
                     }
                 }
-                Action::Include { file: self.required_subst(node, "file")?, args }
+                Action::Include {
+                    file: self.required_subst(node, "file")?,
+                    args,
+                }
             }
             "set_env" => {
                 self.check_attrs(node, &with_conditions(&["name", "value"]))?;
@@ -408,198 +474,68 @@ impl Reader<'_, '_> {
             "unset_env" => {
                 self.check_attrs(node, &with_conditions(&["name"]))?;
                 self.check_children(node, &[])?;
-                Action::UnsetEnv { name: self.required_subst(node, "name")? }
+                Action::UnsetEnv {
+                    name: self.required_subst(node, "name")?,
+                }
+            }
+            "log" => {
+                self.check_attrs(node, &with_conditions(&["message"]))?;
+                self.check_children(node, &[])?;
+                Action::Log {
+                    message: self.required_subst(node, "message")?,
+                }
+            }
+            "set_parameter" => {
+                self.check_attrs(node, &with_conditions(&["name", "value"]))?;
+                self.check_children(node, &[])?;
+                Action::SetParameter {
+                    name: self.required_subst(node, "name")?,
+                    value: self.required_subst(node, "value")?,
+                }
+            }
+            "set_remap" => {
+                self.check_attrs(node, &with_conditions(&["from", "to"]))?;
+                self.check_children(node, &[])?;
+                Action::SetRemap {
+                    from: self.required_subst(node, "from")?,
+                    to: self.required_subst(node, "to")?,
+                }
             }
             "node" => Action::Process(Box::new(self.node(node)?)),
             "executable" => Action::Process(Box::new(self.executable(node)?)),
             other => {
                 let hint = match other {
-                    "eval" => " (Python is not available)".to_owned(),
-                    "set_parameter" | "set_remap" | "set_parameters_from_file"
-                    | "set_use_sim_time" | "node_container" | "load_composable_node"
-                    | "composable_node" | "timer" | "ros_timer" | "log" | "shutdown"
-                    | "append_env" | "reset_env" | "reset" | "set_ros_log_dir"
+                    "set_parameters_from_file"
+                    | "set_use_sim_time"
+                    | "node_container"
+                    | "load_composable_node"
+                    | "composable_node"
+                    | "timer"
+                    | "ros_timer"
+                    | "shutdown"
+                    | "append_env"
+                    | "reset_env"
+                    | "reset"
+                    | "set_ros_log_dir"
                     | "lifecycle_node" => {
-                        format!(": not implemented by embodied launch (supported: {SUPPORTED_TAGS})")
+                        format!(
+                            ": not implemented by embodied launch (supported: {SUPPORTED_TAGS})"
+                        )
                     }
                     _ => format!(": unknown launch action (supported: {SUPPORTED_TAGS})"),
                 };
-                return Err(Error::UnsupportedTag { at: self.at(node), tag: other.to_owned(), hint });
-            }
-        };
-        Ok(Entry { action, condition: self.condition(node)?, at: self.at(node) })
-    }
-
-    /// The ExecuteProcess attributes shared by `<node>` and `<executable>`.
-    fn process_common(&self, node: Node, kind: ProcessKind, label: Option<Subst>) -> Result<ProcessDecl> {
-        let on_exit_shutdown = match node.attribute("on_exit") {
-            None => false,
-            Some("shutdown") => true,
-            Some(other) => {
-                return Err(Error::InvalidLaunchFile {
-                    at: self.attr_at(node, "on_exit"),
-                    message: format!("on_exit must be \"shutdown\", got {other:?}"),
+                return Err(Error::UnsupportedTag {
+                    at: self.at(node),
+                    tag: other.to_owned(),
+                    hint,
                 });
             }
         };
-        let respawn_max_retries = match node.attribute("respawn_max_retries") {
-            None => None,
-            Some(text) => Some(crate::yaml::python_int(text).ok_or_else(|| {
-                Error::InvalidLaunchFile {
-                    at: self.attr_at(node, "respawn_max_retries"),
-                    message: format!("respawn_max_retries must be an integer, got {text:?}"),
-                }
-            })?),
-        };
-        let mut env = Vec::new();
-        for child in elements(node).filter(|c| c.tag_name().name() == "env") {
-            self.check_attrs(child, &["name", "value"])?;
-            self.check_children(child, &[])?;
-            env.push((self.required_subst(child, "name")?, self.required_subst(child, "value")?));
-        }
-        Ok(ProcessDecl {
-            kind,
-            label,
-            cwd: self.optional_subst(node, "cwd")?,
-            prefix: self.optional_subst(node, "launch-prefix")?,
-            output: self.optional_subst(node, "output")?,
-            respawn: self.optional_subst(node, "respawn")?,
-            respawn_delay: self.float_attr(node, "respawn_delay")?,
-            respawn_max_retries,
-            on_exit_shutdown,
-            sigterm_timeout: self.float_attr(node, "sigterm_timeout")?,
-            sigkill_timeout: self.float_attr(node, "sigkill_timeout")?,
-            env,
+        Ok(Entry {
+            action,
+            condition: self.condition(node)?,
+            at: self.at(node),
         })
-    }
-
-    fn node(&self, node: Node) -> Result<ProcessDecl> {
-        const PROCESS_ATTRS: [&str; 11] = [
-            "cwd", "launch-prefix", "output", "respawn", "respawn_delay", "respawn_max_retries",
-            "on_exit", "sigterm_timeout", "sigkill_timeout", "if", "unless",
-        ];
-        let mut accepted =
-            vec!["pkg", "exec", "name", "namespace", "args", "ros_args", "exec_name"];
-        accepted.extend(PROCESS_ATTRS);
-        self.check_attrs(node, &accepted)?;
-        self.check_children(node, &["param", "remap", "env"])?;
-        let mut remaps = Vec::new();
-        let mut params = Vec::new();
-        for child in elements(node) {
-            match child.tag_name().name() {
-                "remap" => {
-                    self.check_attrs(child, &["from", "to"])?;
-                    self.check_children(child, &[])?;
-                    remaps.push((self.required_subst(child, "from")?, self.required_subst(child, "to")?));
-                }
-                "param" => params.push(self.param_entry(child)?),
-                _ => {}
-            }
-        }
-        let decl = NodeDecl {
-            package: self.optional_subst(node, "pkg")?,
-            executable: self.required_subst(node, "exec")?,
-            name: self.optional_subst(node, "name")?,
-            namespace: self.optional_subst(node, "namespace")?,
-            args: self.cmdline(node, "args")?,
-            ros_args: self.cmdline(node, "ros_args")?,
-            params,
-            remaps,
-        };
-        let label = self.optional_subst(node, "exec_name")?;
-        self.process_common(node, ProcessKind::Node(decl), label)
-    }
-
-    fn executable(&self, node: Node) -> Result<ProcessDecl> {
-        self.check_attrs(
-            node,
-            &[
-                "cmd", "cwd", "name", "launch-prefix", "output", "respawn", "respawn_delay",
-                "respawn_max_retries", "on_exit", "sigterm_timeout", "sigkill_timeout", "if",
-                "unless",
-            ],
-        )?;
-        self.check_children(node, &["env"])?;
-        self.required(node, "cmd")?;
-        let cmd = self.cmdline(node, "cmd")?.unwrap_or_default();
-        let label = self.optional_subst(node, "name")?;
-        self.process_common(node, ProcessKind::Executable { cmd }, label)
-    }
-
-    fn param_entry(&self, node: Node) -> Result<ParamEntry> {
-        let at = self.at(node);
-        match (node.attribute("name"), node.attribute("from")) {
-            (Some(_), Some(_)) => Err(Error::InvalidLaunchFile {
-                at,
-                message: "<param>: name and from attributes are mutually exclusive".into(),
-            }),
-            (None, Some(from)) => {
-                self.check_attrs(node, &["from", "allow_substs"])?;
-                self.check_children(node, &[])?;
-                let allow_substs = match node.attribute("allow_substs") {
-                    None => None,
-                    Some(text) => Some(match literal_bool(text) {
-                        Some(value) => Subst::text(value.to_string()),
-                        None => self.subst(node, "allow_substs", text)?,
-                    }),
-                };
-                Ok(ParamEntry::File { path: self.subst(node, "from", from)?, allow_substs, at })
-            }
-            (Some(_), None) => {
-                if node.attribute("allow_substs").is_some() {
-                    return Err(Error::InvalidLaunchFile {
-                        at,
-                        message: "<param>: allow_substs can only be used together with from".into(),
-                    });
-                }
-                Ok(ParamEntry::Inline(self.inline_param(node)?))
-            }
-            (None, None) => Err(Error::InvalidLaunchFile {
-                at,
-                message: "<param> needs a name or a from attribute".into(),
-            }),
-        }
-    }
-
-    fn inline_param(&self, node: Node) -> Result<InlineParam> {
-        self.check_attrs(node, &["name", "value", "type", "value-sep"])?;
-        self.check_children(node, &["param"])?;
-        let at = self.at(node);
-        let name_text = self.required(node, "name")?;
-        let name = self.subst(node, "name", name_text)?;
-        let nested: Vec<Node> = elements(node).collect();
-        let invalid = |message: String| Error::InvalidParameter {
-            at: at.clone(),
-            name: name_text.to_owned(),
-            message,
-        };
-        let data_type = match node.attribute("type") {
-            None => DataType::default(),
-            Some(identifier) => DataType::from_identifier(identifier).map_err(invalid)?,
-        };
-        let body = match node.attribute("value") {
-            Some(_) if !nested.is_empty() => {
-                return Err(invalid("nested parameters and value attributes are mutually exclusive".into()));
-            }
-            Some(text) => {
-                let value = params::parse_value(text, node.attribute("value-sep"), data_type)
-                    .map_err(|e| match e {
-                        ValueParseError::Invalid(message) => invalid(message),
-                        ValueParseError::Substitution(e) => {
-                            self.subst_error(self.attr_at(node, "value"), text, e)
-                        }
-                    })?;
-                ParamBody::Value { value, data_type }
-            }
-            None if !nested.is_empty() => {
-                if node.attribute("type").is_some() {
-                    return Err(invalid("nested parameters and type attributes are mutually exclusive".into()));
-                }
-                ParamBody::Nested(nested.into_iter().map(|n| self.inline_param(n)).collect::<Result<_>>()?)
-            }
-            None => return Err(invalid("either a value attribute or nested params are needed".into())),
-        };
-        Ok(InlineParam { name, name_text: name_text.to_owned(), body, at })
     }
 }
 

@@ -1,0 +1,167 @@
+//! Quick performance probe of the model core (the full benchmark is `mcsd bench`):
+//! per-token decode latency at two context positions for MCSD and the Transformer baseline,
+//! f32 and Q8_0, and chunked vs literal forward+backward tokens/s.
+//!
+//! `RAYON_NUM_THREADS=2 cargo run --release -p mcsd --example model_probe -- [pos...]`
+
+use std::time::Instant;
+
+use anyhow::Result;
+use candle_core::{DType, Device, Tensor};
+use candle_nn::{VarBuilder, VarMap};
+use mcsd::config::Config;
+use mcsd::decoder::Decoder;
+use mcsd::mixer::MixerForm;
+use mcsd::model::Model;
+use mcsd::quantized::{QuantKind, QuantizedModel};
+use mcsd::transformer::{QuantizedTransformer, Transformer, TransformerConfig};
+
+const VOCAB: usize = 4096;
+const PREFILL_CHUNK: usize = 512;
+const TIMED_STEPS: usize = 64;
+const ROUNDS: usize = 8;
+
+fn ids(n: usize, seed: u32) -> Result<Tensor> {
+    let mut x = seed | 1;
+    let data: Vec<u32> = (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x % VOCAB as u32
+        })
+        .collect();
+    Ok(Tensor::from_vec(data, (1, n), &Device::Cpu)?)
+}
+
+/// A decoder prefilled to a position, ready to time steps.
+struct Prepared<'a, M: Decoder> {
+    model: &'a M,
+    state: M::State,
+    token: Tensor,
+    times: Vec<f64>,
+}
+
+fn prepare<M: Decoder>(model: &M, pos: usize) -> Result<Prepared<'_, M>> {
+    let mut state = model.new_state(1)?;
+    let prompt = ids(pos, 7)?;
+    let mut done = 0;
+    while done < pos {
+        let len = PREFILL_CHUNK.min(pos - done);
+        model.forward_seq(&prompt.narrow(1, done, len)?, &mut state)?;
+        done += len;
+    }
+    Ok(Prepared {
+        model,
+        state,
+        token: Tensor::new(&[1u32], &Device::Cpu)?,
+        times: Vec::new(),
+    })
+}
+
+impl<M: Decoder> Prepared<'_, M> {
+    fn time_steps(&mut self, steps: usize) -> Result<()> {
+        for _ in 0..steps {
+            let t0 = Instant::now();
+            let logits = self.model.forward_step(&self.token, &mut self.state)?;
+            self.token = logits.argmax(1)?;
+            self.times.push(t0.elapsed().as_secs_f64() * 1e3);
+        }
+        Ok(())
+    }
+
+    fn median_ms(&mut self) -> f64 {
+        self.times.sort_by(f64::total_cmp);
+        self.times[self.times.len() / 2]
+    }
+}
+
+/// Median ms per token at each position, rounds interleaved so machine-load drift hits all
+/// positions alike.
+fn decode_ms<M: Decoder>(model: &M, positions: &[usize]) -> Result<Vec<(f64, usize)>> {
+    let mut prepared = positions
+        .iter()
+        .map(|&p| prepare(model, p))
+        .collect::<Result<Vec<_>>>()?;
+    for _ in 0..ROUNDS {
+        for p in &mut prepared {
+            p.time_steps(TIMED_STEPS / ROUNDS)?;
+        }
+    }
+    Ok(prepared
+        .iter_mut()
+        .map(|p| (p.median_ms(), M::state_bytes(&p.state)))
+        .collect())
+}
+
+fn train_tokens_per_s(model: &Model, form: MixerForm, n: usize, batch: usize) -> Result<f64> {
+    let x = Tensor::cat(
+        &(0..batch)
+            .map(|b| ids(n, b as u32 + 3))
+            .collect::<Result<Vec<_>>>()?,
+        0,
+    )?;
+    let targets = Tensor::cat(
+        &(0..batch)
+            .map(|b| ids(n, b as u32 + 99))
+            .collect::<Result<Vec<_>>>()?,
+        0,
+    )?;
+    let mut best = f64::INFINITY;
+    for _ in 0..2 {
+        let t0 = Instant::now();
+        let logits = model.forward_with(&x, form)?;
+        let loss = candle_nn::loss::cross_entropy(&logits.flatten_to(1)?, &targets.flatten_all()?)?;
+        let grads = loss.backward()?;
+        drop(grads);
+        best = best.min(t0.elapsed().as_secs_f64());
+    }
+    Ok((batch * n) as f64 / best)
+}
+
+fn main() -> Result<()> {
+    let positions: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse())
+        .collect::<std::result::Result<_, _>>()?;
+    let positions = if positions.is_empty() {
+        vec![256, 8192]
+    } else {
+        positions
+    };
+    let cfg = Config::bench_small(VOCAB);
+    let varmap = VarMap::new();
+    let model = Model::new(
+        &cfg,
+        VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu),
+    )?;
+    println!("MCSD params: {}", model.n_params());
+
+    let n = 1024;
+    for form in [MixerForm::Chunked, MixerForm::Literal] {
+        let tps = train_tokens_per_s(&model, form, n, 2)?;
+        println!("train fwd+bwd {form:?} N={n} B=2: {tps:.0} tokens/s");
+    }
+
+    let frozen = model.detached();
+    let q8 = QuantizedModel::from_model(&frozen, QuantKind::Q8_0)?;
+    let tcfg = TransformerConfig::matching(&cfg, 6);
+    let tvm = VarMap::new();
+    let transformer = Transformer::new(
+        &tcfg,
+        VarBuilder::from_varmap(&tvm, DType::F32, &Device::Cpu),
+    )?;
+    let tq8 = QuantizedTransformer::from_model(&transformer, QuantKind::Q8_0)?;
+    println!("Transformer params: {}", transformer.n_params());
+    let mcsd_f32 = decode_ms(&frozen, &positions)?;
+    let mcsd_q8 = decode_ms(&q8, &positions)?;
+    let tr_f32 = decode_ms(&transformer, &positions)?;
+    let tr_q8 = decode_ms(&tq8, &positions)?;
+    for (i, pos) in positions.iter().enumerate() {
+        println!(
+            "pos {pos}: mcsd f32 {:.3} ms, mcsd q8_0 {:.3} ms, transformer f32 {:.3} ms, transformer q8_0 {:.3} ms; state {} B vs kv {} B",
+            mcsd_f32[i].0, mcsd_q8[i].0, tr_f32[i].0, tr_q8[i].0, mcsd_f32[i].1, tr_f32[i].1
+        );
+    }
+    Ok(())
+}
