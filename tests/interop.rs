@@ -39,7 +39,9 @@ impl Spawner<'_> {
         let base = format!("/interop/{}/{}", M::PACKAGE, M::NAME);
         let qos = Qos::reliable(10);
         let publisher = self.io.publisher_on::<M>(&format!("{base}/ping"), &qos)?;
-        let mut echoes = self.io.subscription_on::<M>(&format!("{base}/pong"), &qos)?;
+        let mut echoes = self
+            .io
+            .subscription_on::<M>(&format!("{base}/pong"), &qos)?;
         let sample: M = golden_sample()?;
         self.tasks.spawn(async move {
             let deadline = tokio::time::Instant::now() + ROUND_TRIP_TIMEOUT;
@@ -129,6 +131,9 @@ async fn every_type_round_trips_through_cyclone_dds() -> anyhow::Result<()> {
         report.contains("\"ok\": true"),
         "peer report lacks success:\n{report}"
     );
-    println!("{} types round-tripped through Cyclone DDS", round_tripped.len());
+    println!(
+        "{} types round-tripped through Cyclone DDS",
+        round_tripped.len()
+    );
     Ok(())
 }

@@ -3,8 +3,10 @@
 two Python processes over Cyclone DDS (C core), with `embodied_msgs/AudioChunk` samples.
 
 Roles:
-  sub: reads `rt/bench/audio`, stamps the arrival time, and at the end prints one JSON line with
-       one-way latencies (arrival - header.stamp, same host clock) and the throughput phase.
+  sub: reads `rt/bench/audio`, stamps the arrival time, prints a `{"received": n}` line every
+       100 samples and at the end one JSON line with one-way latencies (arrival - header.stamp,
+       same host clock) and the throughput phase. It ends after the last burst sample, after
+       5 s without a sample once the burst started, or at `--timeout`.
   pub: latency phase: `--count` samples at `--rate` Hz; then a throughput phase: `--burst`
        samples back to back (reliable, so none is lost).
 """
@@ -12,13 +14,15 @@ Roles:
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
+import platform
 import sys
 import time
 from pathlib import Path
 
-from cyclonedds.core import Policy, Qos
+from cyclonedds.core import InstanceState, Policy, Qos, ReadCondition, SampleState, ViewState, WaitSet
 from cyclonedds.domain import DomainParticipant
 from cyclonedds.internal import InvalidSample
 from cyclonedds.pub import DataWriter
@@ -31,6 +35,9 @@ from rosidl import IdlClasses, load_definitions  # noqa: E402
 
 TOPIC = "rt/bench/audio"
 AUDIO = "embodied_msgs/msg/AudioChunk"
+# The same protocol constants as ros_nodes/embodied/src/cli/bench_transport/protocol.rs.
+IDLE_AFTER_BURST = 5.0  # seconds without a sample, once the burst started, ends the run
+PROGRESS_EVERY = 100  # a {"received": n} line every this many samples
 
 
 def qos(depth: int) -> Qos:
@@ -80,16 +87,29 @@ def run_sub(args, classes: IdlClasses) -> int:
     cls = classes.get(AUDIO)
     dp = DomainParticipant(args.domain)
     reader = DataReader(dp, Topic(dp, TOPIC, cls, qos=qos(args.depth)), qos=qos(args.depth))
+    # Woken by arrivals (no polling delay): a WaitSet on "any sample not yet read".
+    condition = ReadCondition(reader, ViewState.Any | InstanceState.Any | SampleState.NotRead)
+    waitset = WaitSet(dp)
+    waitset.attach(condition)
     latencies_us: list[float] = []
     burst_first = burst_last = None
-    burst_count = 0
+    burst_count = received = 0
+    complete = False
     deadline = time.monotonic() + args.timeout
-    while time.monotonic() < deadline and burst_count < args.burst:
-        for s in reader.take(N=64):
+    while not complete:
+        left = deadline - time.monotonic()
+        # Once the burst started, an idle gap means its last sample was lost.
+        wait = min(left, IDLE_AFTER_BURST) if burst_first is not None else left
+        if wait <= 0 or waitset.wait(duration(seconds=wait)) == 0:
+            break
+        for s in reader.take(N=64, condition=condition):
             if isinstance(s, InvalidSample):
                 continue
             arrival = now_ns()
-            phase = s.header.frame_id.split(":")[0]
+            label = s.header.frame_id.split(":")
+            if len(label) != 2 or label[0] not in ("0", "1") or not label[1].isdigit():
+                continue
+            phase, seq = label[0], int(label[1])
             if phase == "0":
                 sent = s.header.stamp.sec * 1_000_000_000 + s.header.stamp.nanosec
                 latencies_us.append((arrival - sent) / 1000.0)
@@ -97,7 +117,10 @@ def run_sub(args, classes: IdlClasses) -> int:
                 burst_first = burst_first or arrival
                 burst_last = arrival
                 burst_count += 1
-        time.sleep(0.0002)
+                complete = complete or seq + 1 == args.burst
+            received += 1
+            if received % PROGRESS_EVERY == 0:
+                print(json.dumps({"received": received}), flush=True)
     seconds = ((burst_last or 0) - (burst_first or 0)) / 1e9
     print(
         json.dumps(
@@ -105,11 +128,20 @@ def run_sub(args, classes: IdlClasses) -> int:
                 "latencies_us": latencies_us,
                 "burst_received": burst_count,
                 "burst_seconds": seconds,
+                "implementation": implementation(),
             }
         ),
         flush=True,
     )
     return 0
+
+
+def implementation() -> str:
+    try:
+        version = importlib.metadata.version("cyclonedds")
+    except importlib.metadata.PackageNotFoundError:
+        version = "(version unknown)"
+    return f"Cyclone DDS (C core) via cyclonedds-python {version}, Python {platform.python_version()}"
 
 
 def main() -> int:

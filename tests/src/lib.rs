@@ -42,4 +42,3 @@ pub fn require_private_netns() -> anyhow::Result<()> {
     );
     Ok(())
 }
-

@@ -108,15 +108,55 @@ fn train_tokens_per_s(model: &Model, form: MixerForm, n: usize, batch: usize) ->
         0,
     )?;
     let mut best = f64::INFINITY;
+    let mut best_fwd = f64::INFINITY;
     for _ in 0..2 {
         let t0 = Instant::now();
         let logits = model.forward_with(&x, form)?;
+        best_fwd = best_fwd.min(t0.elapsed().as_secs_f64());
         let loss = candle_nn::loss::cross_entropy(&logits.flatten_to(1)?, &targets.flatten_all()?)?;
         let grads = loss.backward()?;
         drop(grads);
         best = best.min(t0.elapsed().as_secs_f64());
     }
+    println!(
+        "  {form:?}: forward {:.0} ms of {:.0} ms",
+        best_fwd * 1e3,
+        best * 1e3
+    );
     Ok((batch * n) as f64 / best)
+}
+
+/// The token mixing alone (both sections, forward + backward), chunked vs literal.
+fn mixer_only(cfg: &Config, n: usize) -> Result<()> {
+    use mcsd::mixer::{Rates, Section, mix_chunked, mix_literal};
+    let rates = std::sync::Arc::new(Rates::new(cfg));
+    let x = candle_core::Var::from_tensor(&Tensor::randn(
+        0f32,
+        1.0,
+        (2, n, cfg.d_model),
+        &Device::Cpu,
+    )?)?;
+    for form in [MixerForm::Chunked, MixerForm::Literal] {
+        let t0 = Instant::now();
+        let y = match form {
+            MixerForm::Chunked => {
+                (mix_chunked(&rates, Section::Slope, &x)?
+                    + mix_chunked(&rates, Section::Decay, &x)?)?
+            }
+            MixerForm::Literal => {
+                let s = rates.literal_matrices(Section::Slope, n, &Device::Cpu)?;
+                let d = rates.literal_matrices(Section::Decay, n, &Device::Cpu)?;
+                (mix_literal(&x, &s)? + mix_literal(&x, &d)?)?
+            }
+        };
+        let grads = y.sum_all()?.backward()?;
+        let g = grads.get(&x).map(|g| g.elem_count()).unwrap_or(0);
+        println!(
+            "  mixer only {form:?} N={n} B=2 fwd+bwd per layer: {:.1} ms (grad {g})",
+            t0.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
 }
 
 fn main() -> Result<()> {
@@ -129,6 +169,7 @@ fn main() -> Result<()> {
     } else {
         positions
     };
+    let train_only = std::env::var("PROBE_TRAIN_ONLY").is_ok();
     let cfg = Config::bench_small(VOCAB);
     let varmap = VarMap::new();
     let model = Model::new(
@@ -143,6 +184,10 @@ fn main() -> Result<()> {
         println!("train fwd+bwd {form:?} N={n} B=2: {tps:.0} tokens/s");
     }
 
+    mixer_only(&cfg, n)?;
+    if train_only {
+        return Ok(());
+    }
     let frozen = model.detached();
     let q8 = QuantizedModel::from_model(&frozen, QuantKind::Q8_0)?;
     let tcfg = TransformerConfig::matching(&cfg, 6);

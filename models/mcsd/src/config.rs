@@ -97,7 +97,7 @@ impl Config {
                 });
             }
         }
-        if self.d_model % self.n_channels != 0 {
+        if !self.d_model.is_multiple_of(self.n_channels) {
             return Err(Error::Config {
                 field: "n_channels",
                 reason: format!(

@@ -196,8 +196,7 @@ fn scan_row_transposed(rates: &Rates, section: Section, g: &[f32], gx: &mut [f32
             Section::Slope => {
                 // R_{m−1} = γ R_m + g_m / Z_m
                 let w = rates.slope_weight_row(m);
-                for ch in 0..rates.n_channels {
-                    let (gc, wc) = (rates.gamma[ch], w[ch]);
+                for (ch, (&gc, &wc)) in rates.gamma.iter().zip(w).enumerate() {
                     let range = ch * dc..(ch + 1) * dc;
                     for (r, &v) in carry[range.clone()].iter_mut().zip(&gm[range]) {
                         *r = gc * *r + v * wc;
@@ -524,7 +523,7 @@ pub fn mix_sequence(
 ) -> Result<Vec<f32>> {
     let d = rates.d_model();
     let dc = rates.channel_width;
-    if batch == 0 || proj.len() % (batch * 4 * d) != 0 || state.slope.len() != batch * d {
+    if batch == 0 || !proj.len().is_multiple_of(batch * 4 * d) || state.slope.len() != batch * d {
         return Err(Error::Input {
             what: "mix_sequence",
             reason: format!(

@@ -72,7 +72,7 @@ impl Lin {
         };
         let (_, fan_in) = w.dims2()?;
         let block = kind.ggml().block_size();
-        if fan_in % block != 0 {
+        if !fan_in.is_multiple_of(block) {
             return Err(Error::Config {
                 field: "d_model",
                 reason: format!(

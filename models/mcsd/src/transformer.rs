@@ -75,7 +75,9 @@ impl TransformerConfig {
                 });
             }
         }
-        if self.d_model % self.n_heads != 0 || (self.d_model / self.n_heads) % 2 != 0 {
+        if !self.d_model.is_multiple_of(self.n_heads)
+            || !(self.d_model / self.n_heads).is_multiple_of(2)
+        {
             return Err(Error::Config {
                 field: "n_heads",
                 reason: format!(

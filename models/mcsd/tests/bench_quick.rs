@@ -1,5 +1,6 @@
 //! `run_bench` in quick mode produces a complete report with the JSON keys and writes
 //! its plots.
+#![allow(clippy::unwrap_used)] // tests may panic on unexpected errors
 
 use mcsd::bench::{BenchOptions, run_bench};
 

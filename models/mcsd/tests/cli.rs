@@ -1,5 +1,6 @@
 //! The `mcsd` binary end to end on a tiny run: train, resume refusal on a changed config,
 //! generate from the checkpoint, and `bench --quick --json` ending with one JSON line.
+#![allow(clippy::unwrap_used)] // tests may panic on unexpected errors
 
 use std::path::Path;
 use std::process::Command;

@@ -1,18 +1,20 @@
 //! Generation over real decoders (random tiny weights): seeded determinism, stop sequences
 //! across token boundaries, streaming and constrained decoding.
+#![allow(clippy::unwrap_used)] // tests may panic on unexpected errors
 
-mod common;
+mod train_fixtures;
 
 use std::ops::ControlFlow;
 
-use common::{cpu, fixture, tiny_mcsd, tiny_transformer};
 use mcsd::bench::random_model;
 use mcsd::constrain::{AutomatonConstraint, StringSet, Template, TokenConstraint};
 use mcsd::decoder::Decoder;
 use mcsd::generate::{GenerateOptions, Generation, Generator, SamplingParams, StopReason};
 use mcsd::model::Model;
+use mcsd::quantized::{QuantKind, QuantizedModel};
 use mcsd::tokenizer::Tokenizer;
 use mcsd::transformer::Transformer;
+use train_fixtures::{cpu, fixture, tiny_mcsd, tiny_transformer};
 
 fn run<M: Decoder>(
     model: &M,
@@ -67,6 +69,12 @@ fn sampling_is_reproducible_with_a_seed_and_streams_the_whole_text() {
     let (t1, _) = run(&transformer, &fx.tokenizer, &sampled(1, 12), None);
     let (t2, _) = run(&transformer, &fx.tokenizer, &sampled(1, 12), None);
     assert_eq!(t1, t2);
+    // Generation runs over the quantised model too (same seed, same output twice).
+    let int8 = QuantizedModel::from_model(&model, QuantKind::Q8_0).unwrap();
+    let (q1, _) = run(&int8, &fx.tokenizer, &sampled(1, 12), None);
+    let (q2, _) = run(&int8, &fx.tokenizer, &sampled(1, 12), None);
+    assert_eq!(q1, q2);
+    assert_eq!(q1.tokens.len(), 12);
 }
 
 #[test]

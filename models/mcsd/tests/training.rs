@@ -1,18 +1,19 @@
 //! Trainer behaviour on a tiny generated corpus: loss goes down, resume is exact, checkpoints
 //! load for inference and bad checkpoints are refused with a typed problem.
+#![allow(clippy::unwrap_used)] // tests may panic on unexpected errors
 
-mod common;
+mod train_fixtures;
 
 use std::collections::BTreeMap;
 
 use candle_core::{Device, Tensor};
-use common::{cpu, fixture, tiny_mcsd, tiny_train, tiny_transformer};
 use mcsd::checkpoint::{self, CheckpointProblem, ModelKind};
 use mcsd::decoder::Decoder;
 use mcsd::error::Error;
 use mcsd::model::Model;
 use mcsd::train::Trainer;
 use mcsd::transformer::Transformer;
+use train_fixtures::{cpu, fixture, tiny_mcsd, tiny_train, tiny_transformer};
 
 fn weights_equal(a: &BTreeMap<String, Tensor>, b: &BTreeMap<String, Tensor>) -> bool {
     a.len() == b.len()

@@ -61,7 +61,11 @@ mod tests {
             }
             .validate()
             .unwrap_err();
-            assert!(error.to_string().starts_with("parameter audio_summary_period_s = "));
+            assert!(
+                error
+                    .to_string()
+                    .starts_with("parameter audio_summary_period_s = ")
+            );
         }
         assert!(Params::default().validate().is_ok());
     }

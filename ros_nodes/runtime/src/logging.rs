@@ -38,8 +38,9 @@ pub enum LoggingError {
 }
 
 /// Default filter when `RUST_LOG` is unset: RustDDS and ros2-client log routine discovery
-/// at info, which would drown the node's own lines.
-const QUIET_DEFAULT: &str = "info,rustdds=warn,ros2_client=warn";
+/// at info, which would drown the node's own lines; RustDDS's UDP sender also warns about
+/// every RTPS message over 1500 bytes it sends (fragmented by IP, delivered as usual).
+const QUIET_DEFAULT: &str = "info,rustdds=warn,rustdds::network::udp_sender=error,ros2_client=warn";
 
 /// Builds the filter from `RUST_LOG` (passed in, not read here) and the command line.
 ///
@@ -98,8 +99,11 @@ pub fn init_logging(
     // The one environment read of the crate: logging is the only global we allow.
     let rust_log = std::env::var("RUST_LOG").ok();
     let filter = build_filter(rust_log.as_deref(), &args.log_levels, node_name)?;
+    // Colours only on a terminal: under a launcher the lines go to a pipe and then a log.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     let installed = match format {
         LogFormat::Text => builder.try_init().is_ok(),

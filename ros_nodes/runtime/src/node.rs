@@ -654,18 +654,25 @@ impl NodeIo {
             // The task's result is only "aborted"; nothing to report.
             let _ = task.await;
         }
-        if let Backend::Dds(dds) = &mut self.backend {
-            dds.node.stop_spinner();
-            if let Some(spinner) = dds.spinner.take()
-                && tokio::time::timeout(SPINNER_STOP_WAIT, spinner)
-                    .await
-                    .is_err()
-            {
-                warn!(node = %self.naming.fully_qualified_name(), "spinner did not stop in time");
-            }
+        let (spinner, context) = match &mut self.backend {
+            Backend::Dds(dds) => (dds.spinner.take(), Some(dds.context.clone())),
+            Backend::Memory(_) => (None, None),
+        };
+        let name = self.naming.fully_qualified_name();
+        // Order matters for a quiet, announced exit: dropping the ros2-client node tells the
+        // spinner to stop (its own Drop does; stopping it earlier makes that Drop log an
+        // error); the spinner then drops its endpoints while the participant still lives (our
+        // context clone); last, the participant leaves.
+        drop(self);
+        if let Some(spinner) = spinner
+            && tokio::time::timeout(SPINNER_STOP_WAIT, spinner)
+                .await
+                .is_err()
+        {
+            warn!(node = %name, "spinner did not stop in time");
         }
-        info!(node = %self.naming.fully_qualified_name(), "node stopped");
-        // Drop (below) finishes: node, then context, or leaving the bus.
+        drop(context);
+        info!(node = %name, "node stopped");
     }
 }
 
@@ -677,11 +684,10 @@ impl Drop for NodeIo {
         if let Some(task) = self.clock_task.take() {
             task.abort();
         }
-        match &self.backend {
-            // Without an awaited `shutdown`, still end the spinner: it holds a Context
-            // clone, and the participant leaves once that is gone.
-            Backend::Dds(dds) => dds.node.stop_spinner(),
-            Backend::Memory(bus) => bus.remove_node(&self.naming.fully_qualified_name()),
+        // A DDS node needs nothing here: the ros2-client node's own Drop stops the spinner,
+        // which holds a context clone; the participant leaves once that is gone.
+        if let Backend::Memory(bus) = &self.backend {
+            bus.remove_node(&self.naming.fully_qualified_name());
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Shared helpers of the model tests: deterministic weights and ids, comparisons.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use candle_core::{Device, Tensor};
 use candle_nn::VarMap;

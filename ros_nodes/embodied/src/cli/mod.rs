@@ -1,6 +1,8 @@
 //! Subcommands, one module each; `run` dispatches. New subcommands (bench, train, models, ...)
 //! add a variant to [`Command`] and a module here.
 
+pub mod bench;
+pub mod bench_transport;
 pub mod launch;
 
 /// The `embodied` command line.
@@ -19,6 +21,8 @@ pub struct Cli {
 enum Command {
     /// Run a ROS 2 XML launch file without ROS (same command lines as `ros2 launch`).
     Launch(launch::LaunchArgs),
+    /// Benchmarks: ours vs a baseline, measured in one run (`--json` for machine output).
+    Bench(bench::BenchArgs),
 }
 
 /// An error with the exit code it maps to.
@@ -49,6 +53,7 @@ impl<T, E: Into<anyhow::Error>> WithExitCode<T> for Result<T, E> {
 pub fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Launch(args) => launch::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 
