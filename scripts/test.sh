@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, unit and integration tests, golden CDR bytes
-# against rosbags, DDS tests and the wire-interop test against Cyclone DDS inside a private
-# network namespace. Installs what it needs first (scripts/install-deps.sh).
+# against rosbags, the DDS tests and the wire-interop test against Cyclone DDS inside a private
+# network namespace, and the colcon/ament packaging check. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -19,11 +19,25 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "golden CDR fixtures are up to date (rosbags)"
+step "node logic builds without ROS (feature ros off)"
+cargo check -p monitor --no-default-features
+
+step "golden CDR fixtures are up to date (rosbags, rosidl)"
 "$PY" msgs/tests/golden/generate.py --check
 
-step "DDS tests (private network namespace, loopback multicast)"
-scripts/netns.sh cargo test --workspace -- --ignored --test-threads=1
+step "build tests"
+cargo test --workspace --no-run
+
+step "DDS tests and wire interop with Cyclone DDS (private network namespace, loopback multicast)"
+# Offline: the namespace has no network, and everything was built above.
+scripts/netns.sh cargo test --offline --workspace --test dds --test interop -- --ignored --test-threads=1
+
+step "ament package layout (colcon-ros-cargo, cargo-ament-build)"
+if [ "${EMBODIED_SKIP_COLCON:-0}" = 1 ]; then
+  echo "skipped (EMBODIED_SKIP_COLCON=1)"
+else
+  scripts/colcon-check.sh
+fi
 
 step "unit and integration tests"
 cargo test --workspace

@@ -8,7 +8,8 @@ Roles:
        same host clock) and the throughput phase. It ends after the last burst sample, after
        5 s without a sample once the burst started, or at `--timeout`.
   pub: latency phase: `--count` samples at `--rate` Hz; then a throughput phase: `--burst`
-       samples back to back (reliable, so none is lost).
+       samples as fast as flow control allows (at most WINDOW ahead of the subscriber's
+       acknowledgements on `rt/bench/ack`, so the keep-last reader never drops one).
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ AUDIO = "embodied_msgs/msg/AudioChunk"
 # The same protocol constants as ros_nodes/embodied/src/cli/bench_transport/protocol.rs.
 IDLE_AFTER_BURST = 5.0  # seconds without a sample, once the burst started, ends the run
 PROGRESS_EVERY = 100  # a {"received": n} line every this many samples
+# Flow control of the throughput phase (see protocol.rs): the subscriber acknowledges every
+# ACK_EVERY samples with frame_id "ack:{taken}" on ACK_TOPIC; the publisher stays at most
+# WINDOW samples ahead, so the keep-last-50 reader never evicts an untaken sample.
+ACK_TOPIC = "rt/bench/ack"
+ACK_EVERY = 10
+WINDOW = 40
+ACK_TIMEOUT = 10.0
+MATCH_TIMEOUT = 20.0
 
 
 def qos(depth: int) -> Qos:
@@ -53,13 +62,24 @@ def now_ns() -> int:
     return time.time_ns()
 
 
+def wait_until(matched, what: str) -> None:
+    deadline = time.monotonic() + MATCH_TIMEOUT
+    while not matched():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"bench_peer pub: no {what} matched within {MATCH_TIMEOUT} s")
+        time.sleep(0.01)
+
+
 def run_pub(args, classes: IdlClasses, template: dict) -> int:
     cls = classes.get(AUDIO)
     dp = DomainParticipant(args.domain)
     writer = DataWriter(dp, Topic(dp, TOPIC, cls, qos=qos(args.depth)), qos=qos(args.depth))
-    deadline = time.monotonic() + 20
-    while writer.get_matched_subscriptions() == [] and time.monotonic() < deadline:
-        time.sleep(0.01)
+    acks = DataReader(dp, Topic(dp, ACK_TOPIC, cls, qos=qos(args.depth)), qos=qos(args.depth))
+    ack_condition = ReadCondition(acks, ViewState.Any | InstanceState.Any | SampleState.NotRead)
+    ack_waitset = WaitSet(dp)
+    ack_waitset.attach(ack_condition)
+    wait_until(lambda: writer.get_matched_subscriptions() != [], "subscription")
+    wait_until(lambda: acks.get_matched_publications() != [], "acknowledging publisher")
     time.sleep(0.5)  # let the reliable handshake settle before timing
     template["data"] = [i % 251 for i in range(args.size)]
     message = classes.from_plain(AUDIO, template)  # built once; only the header changes
@@ -77,16 +97,28 @@ def run_pub(args, classes: IdlClasses, template: dict) -> int:
         writer.write(sample(seq, 0))
         next_at += period
         time.sleep(max(0.0, next_at - time.monotonic()))
+    acknowledged = 0
     for seq in range(args.burst):
+        while seq >= acknowledged + WINDOW:
+            if ack_waitset.wait(duration(seconds=ACK_TIMEOUT)) == 0:
+                raise SystemExit(
+                    f"bench_peer pub: no acknowledgement within {ACK_TIMEOUT} s at sample {seq}"
+                )
+            for ack in acks.take(N=64, condition=ack_condition):
+                if isinstance(ack, InvalidSample) or not ack.header.frame_id.startswith("ack:"):
+                    continue
+                acknowledged = max(acknowledged, int(ack.header.frame_id[4:]))
         writer.write(sample(seq, 1))
     time.sleep(2.0)  # let the reader drain before the participant leaves
     return 0
 
 
-def run_sub(args, classes: IdlClasses) -> int:
+def run_sub(args, classes: IdlClasses, ack_template: dict) -> int:
     cls = classes.get(AUDIO)
     dp = DomainParticipant(args.domain)
     reader = DataReader(dp, Topic(dp, TOPIC, cls, qos=qos(args.depth)), qos=qos(args.depth))
+    ack_writer = DataWriter(dp, Topic(dp, ACK_TOPIC, cls, qos=qos(args.depth)), qos=qos(args.depth))
+    ack = classes.from_plain(AUDIO, ack_template)
     # Woken by arrivals (no polling delay): a WaitSet on "any sample not yet read".
     condition = ReadCondition(reader, ViewState.Any | InstanceState.Any | SampleState.NotRead)
     waitset = WaitSet(dp)
@@ -118,6 +150,9 @@ def run_sub(args, classes: IdlClasses) -> int:
                 burst_last = arrival
                 burst_count += 1
                 complete = complete or seq + 1 == args.burst
+                if burst_count % ACK_EVERY == 0:
+                    ack.header.frame_id = f"ack:{burst_count}"
+                    ack_writer.write(ack)
             received += 1
             if received % PROGRESS_EVERY == 0:
                 print(json.dumps({"received": received}), flush=True)
@@ -141,6 +176,8 @@ def implementation() -> str:
         version = importlib.metadata.version("cyclonedds")
     except importlib.metadata.PackageNotFoundError:
         version = "(version unknown)"
+    # uint8[] is a Python list of ints in cyclonedds-python (a `bytes` field would be one copy,
+    # but its XTypes type object cannot be built), so large payloads cost Python time here.
     return f"Cyclone DDS (C core) via cyclonedds-python {version}, Python {platform.python_version()}"
 
 
@@ -158,9 +195,10 @@ def main() -> int:
     p.add_argument("--golden-dir", type=Path, default=root / "msgs/tests/golden")
     args = p.parse_args()
     classes = IdlClasses(load_definitions())
-    if args.role == "sub":
-        return run_sub(args, classes)
     template = json.loads((args.golden_dir / "embodied_msgs/AudioChunk.json").read_text())
+    if args.role == "sub":
+        template["data"] = []
+        return run_sub(args, classes, template)
     return run_pub(args, classes, template)
 
 

@@ -58,7 +58,9 @@ pub struct Config {
     /// Keep only the top-k GeGLU hidden units per token (brain-inspired sparse activation).
     #[serde(default)]
     pub sparse_top_k: Option<usize>,
-    /// Chunk length of the O(N) chunked mixer used by training and prefill.
+    /// Chunk length (positions) for chunked processing of long inputs: the piece length callers
+    /// pass to `Decoder::prefill`. The chunked mixer is exact for any value (on CPU its
+    /// intra-chunk product is computed by the recurrence itself).
     #[serde(default = "default_chunk_size")]
     pub chunk_size: usize,
     /// Epsilon of every RMSNorm.

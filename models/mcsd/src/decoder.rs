@@ -4,7 +4,7 @@
 
 use candle_core::Tensor;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// An autoregressive decoder with an explicit, caller-owned per-sequence state.
 pub trait Decoder: Send + Sync {
@@ -22,6 +22,33 @@ pub trait Decoder: Send + Sync {
     fn state_bytes(state: &Self::State) -> usize;
     /// Size of the output vocabulary.
     fn vocab_size(&self) -> usize;
+
+    /// Consumes a long prompt `ids` `[B, L]` (L ≥ 1) in pieces of at most `chunk` tokens
+    /// (bounding the memory of intermediate activations and logits) and returns the logits of
+    /// its last position, `[B, vocab]`.
+    fn prefill(&self, ids: &Tensor, state: &mut Self::State, chunk: usize) -> Result<Tensor> {
+        let (_, len) = ids.dims2()?;
+        if len == 0 || chunk == 0 {
+            return Err(Error::Input {
+                what: "Decoder::prefill",
+                reason: format!(
+                    "need at least one token and a positive chunk (got {len}, {chunk})"
+                ),
+            });
+        }
+        let mut start = 0;
+        let mut last = None;
+        while start < len {
+            let piece = chunk.min(len - start);
+            let logits = self.forward_seq(&ids.narrow(1, start, piece)?, state)?;
+            last = Some(logits.narrow(1, piece - 1, 1)?.squeeze(1)?);
+            start += piece;
+        }
+        last.ok_or(Error::Input {
+            what: "Decoder::prefill",
+            reason: "empty prompt".into(),
+        })
+    }
 }
 
 /// Differentiable full-sequence forward used by training (always from an empty state).

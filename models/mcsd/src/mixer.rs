@@ -54,6 +54,7 @@ pub struct Rates {
     /// Row t (0..=saturation) holds 1/Z_t per channel; row 0 is unused (1.0).
     slope_weights: Vec<f32>,
     saturation: usize,
+    chunk_size: usize,
 }
 
 impl Rates {
@@ -77,6 +78,7 @@ impl Rates {
             alpha: (0..c).map(|i| cfg.decay_rate(i) as f32).collect(),
             slope_weights,
             saturation,
+            chunk_size: cfg.chunk_size,
         }
     }
 
@@ -175,8 +177,9 @@ fn scan_row(
     }
 }
 
-/// Transpose of [`scan_row`] from an empty state at position 0 (the backward of the chunked
-/// form): grad_x_m = [m = 0]·g_0 + Σ_{t>m} K(t, m)·g_t, computed as an anti-causal recurrence.
+/// Transpose of [`scan_row`] from an empty state at position 0 (the reference for the chunked
+/// form's backward): grad_x_m = [m = 0]·g_0 + Σ_{t>m} K(t, m)·g_t, computed as an anti-causal recurrence.
+#[cfg(test)]
 fn scan_row_transposed(rates: &Rates, section: Section, g: &[f32], gx: &mut [f32]) {
     let d = rates.d_model();
     let dc = rates.channel_width;
@@ -216,36 +219,186 @@ fn scan_row_transposed(rates: &Rates, section: Section, g: &[f32], gx: &mut [f32
     }
 }
 
-/// Runs `work(row_index, input_row, output_row)` over the batch rows on up to
-/// `available_parallelism` scoped threads.
-fn for_each_row<F>(x: &[f32], y: &mut [f32], row_len: usize, work: F)
-where
-    F: Fn(&[f32], &mut [f32]) + Sync,
-{
-    let rows = x.len() / row_len.max(1);
+/// Runs `work` on every unit, spread over up to `available_parallelism` scoped threads.
+fn par_each<T: Send, F: Fn(T) + Sync>(units: Vec<T>, work: F) {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(rows)
-        .max(1);
-    if threads == 1 || x.len() < 1 << 14 {
-        for (xr, yr) in x.chunks_exact(row_len).zip(y.chunks_exact_mut(row_len)) {
-            work(xr, yr);
-        }
+        .min(units.len());
+    if threads <= 1 {
+        units.into_iter().for_each(work);
         return;
     }
-    let rows_per_thread = rows.div_ceil(threads);
-    let span = rows_per_thread * row_len;
+    let per_thread = units.len().div_ceil(threads);
+    let mut groups: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let mut rest = units.into_iter();
+    loop {
+        let group: Vec<T> = rest.by_ref().take(per_thread).collect();
+        if group.is_empty() {
+            break;
+        }
+        groups.push(group);
+    }
     std::thread::scope(|scope| {
-        for (xs, ys) in x.chunks(span).zip(y.chunks_mut(span)) {
+        for group in groups {
             let work = &work;
-            scope.spawn(move || {
-                for (xr, yr) in xs.chunks_exact(row_len).zip(ys.chunks_exact_mut(row_len)) {
-                    work(xr, yr);
-                }
-            });
+            scope.spawn(move || group.into_iter().for_each(work));
         }
     });
+}
+
+impl Rates {
+    /// Per-channel rate r (γ for the slope, α for the decay).
+    fn rate(&self, section: Section, ch: usize) -> f32 {
+        match section {
+            Section::Slope => self.gamma[ch],
+            Section::Decay => self.alpha[ch],
+        }
+    }
+
+    /// Factor turning the unnormalised accumulator A_t = Σ_{m<t} r^(t−m) x_m into the output at
+    /// position t ≥ 1: 1/Σ_{k=1..t} γ^k = (1/Z_t)/γ for the slope, 1 for the decay.
+    fn output_scale(&self, section: Section, t: usize, ch: usize) -> f32 {
+        match section {
+            Section::Slope => self.slope_weight_row(t)[ch] / self.gamma[ch],
+            Section::Decay => 1.0,
+        }
+    }
+}
+
+/// The chunked form of the causal mixing of `x` `[B, N, D]` from an empty state (training and
+/// its backward). Each sequence is cut into chunks of `chunk` positions; every chunk is scanned
+/// from a zero state independently (in parallel), the recurrent state is then carried across
+/// chunk boundaries (A_{s+T} = r^T A_s + local end), and each chunk adds its carried-in state
+/// decayed to every position. `transposed` computes the adjoint (the backward): the same scheme
+/// run anti-causally.
+fn chunked_mix(
+    rates: &Rates,
+    section: Section,
+    x: &[f32],
+    n: usize,
+    chunk: usize,
+    transposed: bool,
+) -> Vec<f32> {
+    let d = rates.d_model();
+    let dc = rates.channel_width;
+    let c = rates.n_channels;
+    let mut y = vec![0f32; x.len()];
+    if n == 0 || x.is_empty() {
+        return y;
+    }
+    let chunk = chunk.max(1);
+    let rows = x.len() / (n * d);
+    let n_chunks = n.div_ceil(chunk);
+    // Pass 1: local scans from a zero state; `ends` receives each chunk's outgoing state.
+    let mut ends = vec![0f32; rows * n_chunks * d];
+    {
+        let units: Vec<(&[f32], &mut [f32], &mut [f32], usize)> = x
+            .chunks(n * d)
+            .zip(y.chunks_mut(n * d))
+            .zip(ends.chunks_mut(n_chunks * d))
+            .flat_map(|((xr, yr), er)| {
+                xr.chunks(chunk * d)
+                    .zip(yr.chunks_mut(chunk * d))
+                    .zip(er.chunks_mut(d))
+                    .enumerate()
+                    .map(|(k, ((xc, yc), ec))| (xc, yc, ec, k * chunk))
+            })
+            .collect();
+        par_each(units, |(xc, yc, end, start)| {
+            let len = xc.len() / d;
+            for ch in 0..c {
+                let r = rates.rate(section, ch);
+                for j in ch * dc..(ch + 1) * dc {
+                    let mut acc = 0f32;
+                    if transposed {
+                        for i in (0..len).rev() {
+                            yc[i * d + j] = acc;
+                            let t = start + i;
+                            let h = if t == 0 {
+                                0.0
+                            } else {
+                                xc[i * d + j] * rates.output_scale(section, t, ch)
+                            };
+                            acc = r * (acc + h);
+                        }
+                    } else {
+                        for i in 0..len {
+                            yc[i * d + j] = acc;
+                            acc = r * (acc + xc[i * d + j]);
+                        }
+                    }
+                    end[j] = acc;
+                }
+            }
+        });
+    }
+    // Pass 2: carry the state across chunk boundaries (left to right, or right to left for the
+    // adjoint); `carries` holds the state entering each chunk.
+    let mut carries = vec![0f32; rows * n_chunks * d];
+    let chunk_len = |k: usize| chunk.min(n - k * chunk);
+    for row in 0..rows {
+        let base = row * n_chunks * d;
+        let mut carry = vec![0f32; d];
+        let order: Vec<usize> = if transposed {
+            (0..n_chunks).rev().collect()
+        } else {
+            (0..n_chunks).collect()
+        };
+        for k in order {
+            carries[base + k * d..base + (k + 1) * d].copy_from_slice(&carry);
+            let decay_over_chunk: Vec<f32> = (0..c)
+                .map(|ch| rates.rate(section, ch).powi(chunk_len(k) as i32))
+                .collect();
+            for (j, value) in carry.iter_mut().enumerate() {
+                *value = decay_over_chunk[j / dc] * *value + ends[base + k * d + j];
+            }
+        }
+    }
+    // Pass 3: add the decayed carried-in state and scale to the outputs.
+    let units: Vec<(&[f32], &mut [f32], &[f32], usize)> = x
+        .chunks(n * d)
+        .zip(y.chunks_mut(n * d))
+        .zip(carries.chunks(n_chunks * d))
+        .flat_map(|((xr, yr), cr)| {
+            xr.chunks(chunk * d)
+                .zip(yr.chunks_mut(chunk * d))
+                .zip(cr.chunks(d))
+                .enumerate()
+                .map(|(k, ((xc, yc), cc))| (xc, yc, cc, k * chunk))
+        })
+        .collect();
+    par_each(units, |(xc, yc, carry_in, start)| {
+        let len = xc.len() / d;
+        for ch in 0..c {
+            let r = rates.rate(section, ch);
+            for j in ch * dc..(ch + 1) * dc {
+                let mut decay = 1f32;
+                if transposed {
+                    for i in (0..len).rev() {
+                        let t = start + i;
+                        yc[i * d + j] += decay * carry_in[j];
+                        if t == 0 {
+                            yc[j] += xc[j];
+                        }
+                        decay *= r;
+                    }
+                } else {
+                    for i in 0..len {
+                        let t = start + i;
+                        yc[i * d + j] = if t == 0 {
+                            xc[j]
+                        } else {
+                            (yc[i * d + j] + decay * carry_in[j])
+                                * rates.output_scale(section, t, ch)
+                        };
+                        decay *= r;
+                    }
+                }
+            }
+        }
+    });
+    y
 }
 
 fn contiguous_f32<'a>(
@@ -289,7 +442,7 @@ impl CustomOp1 for ChunkedMix {
         storage: &CpuStorage,
         layout: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (_b, n, d) = layout.shape().dims3()?;
+        let (_, n, d) = layout.shape().dims3()?;
         if d != self.rates.d_model() {
             return Err(candle_core::Error::Msg(format!(
                 "{}: last dim {d} != d_model {}",
@@ -298,18 +451,14 @@ impl CustomOp1 for ChunkedMix {
             )));
         }
         let x = contiguous_f32(self.name(), storage, layout)?;
-        let mut y = vec![0f32; x.len()];
-        let row_len = n * d;
-        if row_len > 0 {
-            for_each_row(x, &mut y, row_len, |xr, yr| {
-                if self.transposed {
-                    scan_row_transposed(&self.rates, self.section, xr, yr);
-                } else {
-                    let mut state = vec![0f32; d];
-                    scan_row(&self.rates, self.section, xr, yr, &mut state, 0);
-                }
-            });
-        }
+        let y = chunked_mix(
+            &self.rates,
+            self.section,
+            x,
+            n,
+            self.rates.chunk_size,
+            self.transposed,
+        );
         Ok((CpuStorage::F32(y), layout.shape().clone()))
     }
 
@@ -601,7 +750,7 @@ mod tests {
         let rates = Rates::new(&cfg);
         let last = rates.slope_weight_row(rates.saturation);
         for (ch, &w) in last.iter().enumerate() {
-            assert_eq!(w, 1.0 - rates.gamma[ch], "channel {ch}");
+            assert_eq!(w, (1.0 - cfg.slope_rate(ch)) as f32, "channel {ch}");
         }
         assert_eq!(
             rates.slope_weight_row(1),
@@ -633,6 +782,50 @@ mod tests {
                 (lhs - rhs).abs() < 1e-3 * lhs.abs().max(1.0),
                 "{section:?}: {lhs} vs {rhs}"
             );
+        }
+    }
+
+    #[test]
+    fn chunked_mix_equals_the_sequential_scan_for_any_chunk_length() {
+        let cfg = Config::tiny(8);
+        let rates = Rates::new(&cfg);
+        let d = cfg.d_model;
+        for n in [1usize, 7, 13, 40] {
+            let rows = 2;
+            let x: Vec<f32> = (0..rows * n * d)
+                .map(|i| ((i * 29 % 89) as f32 / 44.0) - 1.0)
+                .collect();
+            for section in [Section::Slope, Section::Decay] {
+                let mut expected = vec![0f32; x.len()];
+                let mut expected_t = vec![0f32; x.len()];
+                for r in 0..rows {
+                    let span = r * n * d..(r + 1) * n * d;
+                    let mut state = vec![0f32; d];
+                    scan_row(
+                        &rates,
+                        section,
+                        &x[span.clone()],
+                        &mut expected[span.clone()],
+                        &mut state,
+                        0,
+                    );
+                    scan_row_transposed(&rates, section, &x[span.clone()], &mut expected_t[span]);
+                }
+                for chunk in [1usize, 3, 8, 64] {
+                    for (transposed, want) in [(false, &expected), (true, &expected_t)] {
+                        let got = chunked_mix(&rates, section, &x, n, chunk, transposed);
+                        let worst = got
+                            .iter()
+                            .zip(want.iter())
+                            .map(|(a, b)| (a - b).abs() / b.abs().max(1.0))
+                            .fold(0f32, f32::max);
+                        assert!(
+                            worst < 1e-5,
+                            "{section:?} n {n} chunk {chunk} transposed {transposed}: {worst}"
+                        );
+                    }
+                }
+            }
         }
     }
 }

@@ -154,3 +154,28 @@ fn quantized_transformer_is_close_and_consistent() {
     let mut s = q.new_state(1).unwrap();
     assert!(max_abs_diff(&stepwise(&q, &x, &mut s), &logits) <= 1e-4);
 }
+
+#[test]
+fn q4k_works_at_widths_of_256_and_prefill_matches_forward_seq() {
+    let cfg = Config {
+        d_model: 256,
+        n_channels: 4,
+        n_layers: 1,
+        mlp_hidden: 256,
+        ..Config::tiny(VOCAB)
+    };
+    let model = mcsd(&cfg);
+    let x = ids(1, 12, 8);
+    let mut s = model.new_state(1).unwrap();
+    let reference = model.forward_seq(&x, &mut s).unwrap();
+    let q = QuantizedModel::from_model(&model, QuantKind::Q4K).unwrap();
+    let mut s = q.new_state(1).unwrap();
+    let err = rel_err(&q.forward_seq(&x, &mut s).unwrap(), &reference);
+    assert!(err > 0.0 && err < 0.3, "q4k relative error {err}");
+    // prefill in pieces of 5 returns the last position's logits and the same state position
+    let mut s = model.new_state(1).unwrap();
+    let last = model.prefill(&x, &mut s, 5).unwrap();
+    assert_eq!(s.pos(), 12);
+    let expected = reference.narrow(1, 11, 1).unwrap().squeeze(1).unwrap();
+    assert!(max_abs_diff(&last, &expected) <= 1e-4);
+}

@@ -7,8 +7,10 @@
 //! `--host-network` measures on the host's network instead (a real robot network).
 //!
 //! Layers: [`protocol`] (what both peers do), [`stats`] and [`report`] (pure figures and
-//! output), [`role`] (our DDS peers); this file only validates, spawns and collects.
+//! output), [`role`] (our DDS peers), [`processes`] (starting and following the peers); this
+//! file validates, re-executes in the namespace and puts the runs together.
 
+mod processes;
 mod protocol;
 mod report;
 mod role;
@@ -21,12 +23,10 @@ use std::time::Duration;
 
 use anyhow::{Context as _, anyhow, bail, ensure};
 use indicatif::{ProgressBar, ProgressStyle};
-use tokio::io::{AsyncBufReadExt as _, AsyncRead, AsyncReadExt as _, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 use super::{Failure, WithExitCode as _};
 use crate::exit_codes;
-use protocol::{SubscriberLine, SubscriberReport};
 use report::{Report, Setup, Side, SizeResult};
 use role::{PeerOptions, Role};
 
@@ -40,12 +40,6 @@ const NETNS_SCRIPT: &str = "scripts/netns.sh";
 const IN_NETNS_VAR: &str = "EMBODIED_IN_NETNS";
 /// Largest payload accepted: far above audio chunks, small enough for the Python peer's lists.
 const MAX_SIZE: usize = 16 * 1024 * 1024;
-/// Extra time a run may take beyond the subscriber's own timeout (start-up, discovery).
-const RUN_SLACK: Duration = Duration::from_secs(30);
-/// How long a subscriber may take to exit after its report.
-const PEER_EXIT_WAIT: Duration = Duration::from_secs(5);
-/// How much of a failed peer's stderr an error shows.
-const STDERR_TAIL: usize = 4000;
 
 /// Arguments of `embodied bench transport`.
 #[derive(Debug, Clone, clap::Args)]
@@ -57,15 +51,25 @@ pub struct TransportArgs {
     #[arg(long)]
     json: bool,
     /// Payload sizes in bytes (the AudioChunk `data` field), comma-separated.
-    #[arg(long, value_delimiter = ',', default_values_t = [1024, 65536], value_name = "BYTES,...")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "1024,65536",
+        value_name = "BYTES,..."
+    )]
     sizes: Vec<usize>,
     /// Paced samples per run for the latency figures.
     #[arg(long, default_value_t = 500)]
     count: u64,
     /// Rate of the paced samples, in Hz.
-    #[arg(long, default_value_t = 200.0, value_name = "HZ")]
+    #[arg(
+        long,
+        default_value_t = 200.0,
+        value_name = "HZ",
+        allow_negative_numbers = true
+    )]
     rate: f64,
-    /// Back-to-back samples per run for the throughput figures.
+    /// Samples per run for the throughput figures (sent as fast as flow control allows).
     #[arg(long, default_value_t = 2000)]
     burst: u64,
     /// Paced samples dropped at the start of each run (warm-up).
@@ -78,7 +82,12 @@ pub struct TransportArgs {
     #[arg(long)]
     host_network: bool,
     /// A subscriber stops waiting after this many seconds.
-    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    #[arg(
+        long,
+        default_value_t = 60.0,
+        value_name = "SECONDS",
+        allow_negative_numbers = true
+    )]
     timeout: f64,
     /// Internal: run one of our peers (the command spawns itself with it).
     #[arg(long, hide = true, requires = "size")]
@@ -175,7 +184,17 @@ fn validate(args: &TransportArgs) -> anyhow::Result<Plan> {
 /// Runs the subcommand.
 pub fn run(args: TransportArgs) -> Result<u8, Failure> {
     let plan = validate(&args).exit_code(exit_codes::CONFIG)?;
+    let in_netns = inside_private_netns();
     if let Some(role) = args.role {
+        if !in_netns && !args.host_network {
+            return Err(Failure {
+                code: exit_codes::CONFIG,
+                error: anyhow!(
+                    "--role is internal to `embodied bench transport`, which runs it inside a \
+                     private network namespace (or with --host-network)"
+                ),
+            });
+        }
         let options = plan.peer_options(plan.sizes[0], plan.first_domain);
         role::run(role, &options).exit_code(exit_codes::TRANSPORT)?;
         return Ok(exit_codes::OK);
@@ -187,18 +206,7 @@ pub fn run(args: TransportArgs) -> Result<u8, Failure> {
              run this command from the repository"
         ),
     })?;
-    let python = workspace.join(VENV_PYTHON);
-    if !python.exists() {
-        return Err(Failure {
-            code: exit_codes::BENCH,
-            error: anyhow!(
-                "the Cyclone DDS baseline needs the Python venv, but {} is missing: \
-                 run scripts/install-deps.sh first (no baseline, no comparison)",
-                python.display()
-            ),
-        });
-    }
-    let in_netns = std::env::var(IN_NETNS_VAR).is_ok_and(|v| v == "1");
+    let python = baseline_python(&workspace).exit_code(exit_codes::BENCH)?;
     if !args.host_network && !in_netns {
         return reexec_in_netns(&workspace).exit_code(exit_codes::BENCH);
     }
@@ -229,6 +237,23 @@ pub fn run(args: TransportArgs) -> Result<u8, Failure> {
         });
     }
     Ok(exit_codes::OK)
+}
+
+/// Whether this process runs inside the namespace [`NETNS_SCRIPT`] creates.
+fn inside_private_netns() -> bool {
+    std::env::var(IN_NETNS_VAR).is_ok_and(|v| v == "1")
+}
+
+/// The venv's Python that runs the Cyclone DDS peers; without it there is no comparison.
+fn baseline_python(workspace: &Path) -> anyhow::Result<PathBuf> {
+    let python = workspace.join(VENV_PYTHON);
+    ensure!(
+        python.exists(),
+        "the Cyclone DDS baseline needs the Python venv, but {} is missing: \
+         run scripts/install-deps.sh first (no baseline, no comparison)",
+        python.display()
+    );
+    Ok(python)
 }
 
 /// Where to look for the workspace: the working directory, this executable, and the source
@@ -308,12 +333,12 @@ async fn measure_all(
             let options = plan.peer_options(size, domain);
             let (subscriber, publisher) = match which {
                 Implementation::Ours => (
-                    our_command(&exe, Role::Sub, &options),
-                    our_command(&exe, Role::Pub, &options),
+                    processes::our_command(&exe, Role::Sub, &options),
+                    processes::our_command(&exe, Role::Pub, &options),
                 ),
                 Implementation::Baseline => (
-                    baseline_command(python, workspace, "sub", &options),
-                    baseline_command(python, workspace, "pub", &options),
+                    processes::baseline_command(python, workspace, "sub", &options),
+                    processes::baseline_command(python, workspace, "pub", &options),
                 ),
             };
             let label = match which {
@@ -323,7 +348,7 @@ async fn measure_all(
             bar.set_message(format!("{label}, {size} B"));
             let base = per_run * u64::try_from(run_index).unwrap_or(0);
             bar.set_position(base);
-            let report = measure_one(subscriber, publisher, plan.timeout, |received| {
+            let report = processes::measure_one(subscriber, publisher, plan.timeout, |received| {
                 bar.set_position(base + received.min(per_run));
             })
             .await
@@ -379,156 +404,6 @@ async fn measure_all(
     })
 }
 
-/// Arguments every peer takes (ours and the Python one spell them alike).
-fn peer_args(options: &PeerOptions) -> Vec<String> {
-    vec![
-        "--size".to_owned(),
-        options.size.to_string(),
-        "--count".to_owned(),
-        options.count.to_string(),
-        "--rate".to_owned(),
-        options.rate_hz.to_string(),
-        "--burst".to_owned(),
-        options.burst.to_string(),
-        "--domain".to_owned(),
-        options.domain_id.to_string(),
-        "--timeout".to_owned(),
-        options.timeout.as_secs_f64().to_string(),
-    ]
-}
-
-fn our_command(exe: &Path, role: Role, options: &PeerOptions) -> Command {
-    let mut command = Command::new(exe);
-    let role = match role {
-        Role::Sub => "sub",
-        Role::Pub => "pub",
-    };
-    command
-        .args(["bench", "transport", "--role", role, "--warmup", "0"])
-        .args(peer_args(options));
-    if std::env::var_os("RUST_LOG").is_none() {
-        // The peers' stderr is only shown when they fail; keep it to what matters.
-        command.env("RUST_LOG", "warn");
-    }
-    command
-}
-
-fn baseline_command(python: &Path, workspace: &Path, role: &str, options: &PeerOptions) -> Command {
-    let mut command = Command::new(python);
-    command
-        .arg(workspace.join(BASELINE_SCRIPT))
-        .arg(role)
-        .args(peer_args(options))
-        .args(["--depth", &protocol::HISTORY_DEPTH.to_string()])
-        .env("PYTHONUNBUFFERED", "1");
-    command
-}
-
-/// Starts subscriber and publisher, follows the subscriber's progress lines and returns its
-/// report. Fails early when the publisher fails.
-async fn measure_one(
-    mut subscriber: Command,
-    mut publisher: Command,
-    timeout: Duration,
-    mut progress: impl FnMut(u64),
-) -> anyhow::Result<SubscriberReport> {
-    let mut sub = spawn(&mut subscriber, true).context("cannot start the subscriber")?;
-    let mut publ = spawn(&mut publisher, false).context("cannot start the publisher")?;
-    let sub_stderr = tail_of(sub.stderr.take());
-    let pub_stderr = tail_of(publ.stderr.take());
-    let stdout = sub
-        .stdout
-        .take()
-        .ok_or_else(|| anyhow!("subscriber has no stdout"))?;
-    let mut lines = BufReader::new(stdout).lines();
-    let mut publisher_done = false;
-    let outcome = tokio::time::timeout(timeout + RUN_SLACK, async {
-        loop {
-            tokio::select! {
-                line = lines.next_line() => match line? {
-                    Some(line) => match protocol::parse_subscriber_line(&line) {
-                        Some(SubscriberLine::Progress(p)) => progress(p.received),
-                        Some(SubscriberLine::Report(report)) => return Ok(report),
-                        None => {}
-                    },
-                    None => bail!("the subscriber ended without a report ({})", sub.wait().await?),
-                },
-                status = publ.wait(), if !publisher_done => {
-                    publisher_done = true;
-                    let status = status?;
-                    ensure!(status.success(), "the publisher failed ({status})");
-                }
-            }
-        }
-    })
-    .await;
-    // The report is in; the publisher may still be draining: it is not needed any more.
-    let _ = publ.start_kill();
-    let _ = publ.wait().await;
-    let result = match outcome {
-        Ok(result) => result,
-        Err(_) => Err(anyhow!("no report within {:?}", timeout + RUN_SLACK)),
-    };
-    match result {
-        Ok(report) => {
-            // It only has to leave the domain now; do not wait long for that.
-            if tokio::time::timeout(PEER_EXIT_WAIT, sub.wait())
-                .await
-                .is_err()
-            {
-                let _ = sub.start_kill();
-                let _ = sub.wait().await;
-            }
-            Ok(report)
-        }
-        Err(error) => {
-            let _ = sub.start_kill();
-            let _ = sub.wait().await;
-            let sub_err = sub_stderr.await.unwrap_or_default();
-            let pub_err = pub_stderr.await.unwrap_or_default();
-            Err(error.context(format!(
-                "subscriber stderr:\n{sub_err}\npublisher stderr:\n{pub_err}"
-            )))
-        }
-    }
-}
-
-fn spawn(command: &mut Command, stdout: bool) -> std::io::Result<Child> {
-    command
-        .stdin(Stdio::null())
-        .stdout(if stdout {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-}
-
-/// Collects the last [`STDERR_TAIL`] bytes of a stream, as text.
-fn tail_of(
-    stream: Option<impl AsyncRead + Unpin + Send + 'static>,
-) -> tokio::task::JoinHandle<String> {
-    tokio::spawn(async move {
-        let Some(mut stream) = stream else {
-            return String::new();
-        };
-        let mut kept: Vec<u8> = Vec::new();
-        let mut buffer = [0_u8; 4096];
-        while let Ok(n) = stream.read(&mut buffer).await {
-            if n == 0 {
-                break;
-            }
-            kept.extend_from_slice(&buffer[..n]);
-            if kept.len() > STDERR_TAIL {
-                kept.drain(..kept.len() - STDERR_TAIL);
-            }
-        }
-        String::from_utf8_lossy(&kept).into_owned()
-    })
-}
-
 /// `git describe --always --dirty` of the workspace, if git can tell.
 async fn git_sha(workspace: &Path) -> Option<String> {
     let output = Command::new("git")
@@ -544,6 +419,7 @@ async fn git_sha(workspace: &Path) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use clap::Parser as _;
 
@@ -590,6 +466,7 @@ mod tests {
             (&["--count", "10", "--warmup", "10"], "--warmup"),
             (&["--burst", "1"], "--burst"),
             (&["--timeout", "0"], "--timeout"),
+            (&["--timeout", "-1"], "--timeout"),
             (&["--domain", "230"], "--domain"),
         ];
         for (argv, flag) in cases {
@@ -627,7 +504,7 @@ mod tests {
         .unwrap();
         let options = plan.peer_options(2048, 3);
         let mut argv = vec!["--role".to_owned(), "pub".to_owned()];
-        argv.extend(peer_args(&options));
+        argv.extend(processes::peer_args(&options));
         let args = parse(&argv.iter().map(String::as_str).collect::<Vec<_>>());
         let again = validate(&args).unwrap().peer_options(2048, 3);
         assert_eq!(again, options);
@@ -647,5 +524,17 @@ mod tests {
             Some(root.path().to_path_buf())
         );
         assert_eq!(find_workspace(&[elsewhere.path().to_path_buf()]), None);
+    }
+
+    #[test]
+    fn a_missing_venv_is_an_error_that_says_how_to_fix_it() {
+        let root = tempfile::tempdir().unwrap();
+        let error = baseline_python(root.path()).unwrap_err().to_string();
+        assert!(error.contains(".venv/bin/python"), "{error}");
+        assert!(error.contains("scripts/install-deps.sh"), "{error}");
+        let python = root.path().join(VENV_PYTHON);
+        std::fs::create_dir_all(python.parent().unwrap()).unwrap();
+        std::fs::write(&python, "").unwrap();
+        assert_eq!(baseline_python(root.path()).unwrap(), python);
     }
 }

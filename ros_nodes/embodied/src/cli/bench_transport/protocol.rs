@@ -3,9 +3,17 @@
 //! the lines a subscriber prints.
 //!
 //! A publisher sends `count` samples at a fixed rate (the latency phase), then `burst` samples
-//! back to back (the throughput phase). Every sample carries its send time in `header.stamp`
-//! and `"{phase}:{seq}"` in `header.frame_id`. The subscriber stamps each arrival with the same
-//! host clock, so latency is one-way: arrival − `header.stamp`.
+//! as fast as flow control allows (the throughput phase). Every sample carries its send time in
+//! `header.stamp` and `"{phase}:{seq}"` in `header.frame_id`. The subscriber stamps each arrival
+//! with the same host clock, so latency is one-way: arrival − `header.stamp`.
+//!
+//! Flow control: a reliable keep-last-50 reader still drops its oldest samples when the
+//! application takes them more slowly than they arrive (DDS keep-last semantics; RustDDS and
+//! Cyclone DDS both do), so a blind flood measures losses, not throughput. The subscriber
+//! therefore acknowledges every [`ACK_EVERY`] throughput samples on [`ACK_TOPIC`]
+//! (`"ack:{taken}"`), and the publisher never runs more than [`WINDOW`] samples ahead of the
+//! last acknowledgement. `WINDOW` < [`HISTORY_DEPTH`], so nothing can be dropped: throughput
+//! is what both ends sustain with nothing lost.
 
 use std::time::Duration;
 
@@ -20,6 +28,22 @@ pub const HISTORY_DEPTH: u32 = 50;
 
 /// Reliable, volatile, keep last [`HISTORY_DEPTH`]: nothing may be lost.
 pub const QOS: Qos = Qos::reliable(HISTORY_DEPTH);
+
+/// Where the subscriber acknowledges throughput samples (same type and QoS).
+pub const ACK_TOPIC: &str = "/bench/ack";
+
+/// The subscriber acknowledges after every this many throughput samples.
+pub const ACK_EVERY: u64 = 10;
+
+/// Throughput samples the publisher may send beyond the last acknowledged count.
+pub const WINDOW: u64 = 40;
+
+// The window must fit in the reader's history, or a slow subscriber loses samples to
+// keep-last eviction; and acknowledgements must come before the window is used up.
+const _: () = assert!(WINDOW + ACK_EVERY <= HISTORY_DEPTH as u64 && ACK_EVERY <= WINDOW);
+
+/// How long a publisher with a full window waits for an acknowledgement.
+pub const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a publisher waits for the subscriber to match.
 pub const MATCH_TIMEOUT: Duration = Duration::from_secs(20);
@@ -42,7 +66,7 @@ pub const PROGRESS_EVERY: u64 = 100;
 pub enum Phase {
     /// Paced samples whose one-way latency is measured.
     Latency,
-    /// Back-to-back samples whose arrival rate is measured.
+    /// Flow-controlled samples whose arrival rate is measured.
     Throughput,
 }
 
@@ -69,6 +93,16 @@ pub fn parse_frame_id(text: &str) -> Option<(Phase, u64)> {
         _ => return None,
     };
     Some((phase, seq.parse().ok()?))
+}
+
+/// `header.frame_id` of an acknowledgement: `taken` throughput samples received so far.
+pub fn ack_frame_id(taken: u64) -> String {
+    format!("ack:{taken}")
+}
+
+/// Reads an [`ack_frame_id`] back.
+pub fn parse_ack(text: &str) -> Option<u64> {
+    text.strip_prefix("ack:")?.parse().ok()
 }
 
 /// The audio bytes of a sample of `size` bytes (the same pattern as the Python peer).
@@ -124,6 +158,15 @@ pub fn parse_subscriber_line(line: &str) -> Option<SubscriberLine> {
         .map(SubscriberLine::Progress)
 }
 
+/// What a subscriber must do after a sample.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Due {
+    /// Print a progress line with this many samples received.
+    pub progress: Option<u64>,
+    /// Acknowledge this many throughput samples taken.
+    pub ack: Option<u64>,
+}
+
 /// What a subscriber has seen so far; decides when it is done. Pure: times come in as
 /// arguments (nanoseconds since the Unix epoch, the clock the publisher stamps with).
 #[derive(Debug, Clone)]
@@ -151,10 +194,13 @@ impl SubscriberTally {
         }
     }
 
-    /// Records one sample. Returns `Some(received)` when a progress line is due. Samples with
-    /// a foreign `frame_id` are ignored.
-    pub fn record(&mut self, frame_id: &str, sent_ns: i64, arrival_ns: i64) -> Option<u64> {
-        let (phase, seq) = parse_frame_id(frame_id)?;
+    /// Records one sample and says what is due now. Samples with a foreign `frame_id` are
+    /// ignored.
+    pub fn record(&mut self, frame_id: &str, sent_ns: i64, arrival_ns: i64) -> Due {
+        let Some((phase, seq)) = parse_frame_id(frame_id) else {
+            return Due::default();
+        };
+        let mut due = Due::default();
         match phase {
             Phase::Latency => {
                 // i64 nanoseconds to µs: exact enough in f64 for any latency below 100 days.
@@ -168,10 +214,18 @@ impl SubscriberTally {
                 if seq + 1 == self.burst {
                     self.last_seen_burst_seq = true;
                 }
+                due.ack = self
+                    .burst_received
+                    .is_multiple_of(ACK_EVERY)
+                    .then_some(self.burst_received);
             }
         }
         self.received += 1;
-        (self.received % PROGRESS_EVERY == 0).then_some(self.received)
+        due.progress = self
+            .received
+            .is_multiple_of(PROGRESS_EVERY)
+            .then_some(self.received);
+        due
     }
 
     /// The last throughput sample has arrived (reliable, in order: nothing more will come).
@@ -202,6 +256,7 @@ impl SubscriberTally {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -214,6 +269,55 @@ mod tests {
         for bad in ["", "0", "2:1", "0:x", "0:-1", "frame"] {
             assert_eq!(parse_frame_id(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn throughput_samples_are_acknowledged_in_steps() {
+        let mut tally = SubscriberTally::new(5, 25);
+        for seq in 0..5 {
+            assert_eq!(tally.record(&frame_id(Phase::Latency, seq), 0, 1).ack, None);
+        }
+        let acks: Vec<u64> = (0..25)
+            .filter_map(|seq| tally.record(&frame_id(Phase::Throughput, seq), 0, 1).ack)
+            .collect();
+        assert_eq!(acks, vec![10, 20]);
+        assert_eq!(parse_ack(&ack_frame_id(20)), Some(20));
+        assert_eq!(parse_ack("1:20"), None);
+        assert_eq!(parse_ack("ack:x"), None);
+    }
+
+    #[test]
+    fn the_python_peer_uses_the_same_constants() {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/interop/bench_peer.py");
+        let text = std::fs::read_to_string(&script).unwrap();
+        let expected = [
+            ("TOPIC", format!("\"rt{TOPIC}\"")),
+            ("ACK_TOPIC", format!("\"rt{ACK_TOPIC}\"")),
+            ("ACK_EVERY", ACK_EVERY.to_string()),
+            ("WINDOW", WINDOW.to_string()),
+            ("PROGRESS_EVERY", PROGRESS_EVERY.to_string()),
+            (
+                "IDLE_AFTER_BURST",
+                format!("{:.1}", IDLE_AFTER_BURST.as_secs_f64()),
+            ),
+            ("ACK_TIMEOUT", format!("{:.1}", ACK_TIMEOUT.as_secs_f64())),
+            (
+                "MATCH_TIMEOUT",
+                format!("{:.1}", MATCH_TIMEOUT.as_secs_f64()),
+            ),
+        ];
+        for (name, value) in expected {
+            let line = format!("{name} = {value}");
+            assert!(
+                text.lines().any(|l| l.starts_with(&line)),
+                "{} lacks `{line}`",
+                script.display()
+            );
+        }
+        assert!(text.contains(&format!(
+            "p.add_argument(\"--depth\", type=int, default={HISTORY_DEPTH})"
+        )));
     }
 
     #[test]
@@ -246,9 +350,13 @@ mod tests {
     #[test]
     fn tally_ignores_foreign_samples_and_reports_progress() {
         let mut tally = SubscriberTally::new(200, 0);
-        assert_eq!(tally.record("camera", 0, 1), None);
+        assert_eq!(tally.record("camera", 0, 1), Due::default());
         let progress: Vec<u64> = (0..200)
-            .filter_map(|seq| tally.record(&frame_id(Phase::Latency, seq), 0, 1_000))
+            .filter_map(|seq| {
+                tally
+                    .record(&frame_id(Phase::Latency, seq), 0, 1_000)
+                    .progress
+            })
             .collect();
         assert_eq!(progress, vec![100, 200]);
     }

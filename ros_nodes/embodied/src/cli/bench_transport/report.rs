@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::protocol;
 use super::stats::RunFigures;
 
 /// Version of the JSON object's layout; bump on any incompatible change.
@@ -16,7 +17,7 @@ pub struct Setup {
     pub count: u64,
     /// Their rate, in Hz.
     pub rate_hz: f64,
-    /// Back-to-back throughput-phase samples per run.
+    /// Flow-controlled throughput-phase samples per run.
     pub burst: u64,
     /// Latency samples dropped at the start of each run.
     pub warmup: usize,
@@ -148,8 +149,10 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "Throughput: burst of {} samples back to back, reliable; MB/s counts the data bytes (10^6 B).",
-            setup.burst
+            "Throughput: burst of {} samples, reliable, at most {} ahead of the subscriber's acknowledgements \
+             (keep-last 50 cannot overflow: nothing lost); MB/s counts the data bytes (10^6 B).",
+            setup.burst,
+            protocol::WINDOW
         );
         if let Some(first) = self.results.first() {
             let _ = writeln!(out, "ours:     {}", first.ours.implementation);
@@ -208,7 +211,7 @@ impl Report {
 }
 
 fn format_size(bytes: usize) -> String {
-    if bytes >= 1024 && bytes % 1024 == 0 {
+    if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} B")
@@ -224,8 +227,8 @@ fn ratio_cell(value: Option<f64>) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
-    use super::super::protocol;
     use super::super::stats::{LatencySummary, Throughput};
     use super::*;
 

@@ -17,7 +17,7 @@ use super::protocol::{self, Phase, SubscriberTally};
 pub enum Role {
     /// Receives and measures; prints progress lines and one report line.
     Sub,
-    /// Sends the paced samples, then the burst.
+    /// Sends the paced samples, then the flow-controlled burst.
     Pub,
 }
 
@@ -30,7 +30,7 @@ pub struct PeerOptions {
     pub count: u64,
     /// Their rate, in Hz (> 0).
     pub rate_hz: f64,
-    /// Back-to-back throughput-phase samples.
+    /// Flow-controlled throughput-phase samples.
     pub burst: u64,
     /// DDS domain.
     pub domain_id: u16,
@@ -78,6 +78,7 @@ fn node(name: &str, options: &PeerOptions) -> anyhow::Result<NodeIo> {
 async fn subscribe(options: &PeerOptions) -> anyhow::Result<()> {
     let mut io = node("bench_transport_sub", options)?;
     let mut samples = io.subscription_on::<AudioChunk>(protocol::TOPIC, &protocol::QOS)?;
+    let acks = io.publisher_on::<AudioChunk>(protocol::ACK_TOPIC, &protocol::QOS)?;
     let mut tally = SubscriberTally::new(options.count, options.burst);
     let deadline = Instant::now() + options.timeout;
     loop {
@@ -91,7 +92,13 @@ async fn subscribe(options: &PeerOptions) -> anyhow::Result<()> {
             Ok(Some(sample)) => {
                 let arrival = now_ns();
                 let sent = nanos_from_time(&sample.header.stamp);
-                if let Some(received) = tally.record(&sample.header.frame_id, sent, arrival) {
+                let due = tally.record(&sample.header.frame_id, sent, arrival);
+                if let Some(taken) = due.ack {
+                    let mut ack = AudioChunk::default();
+                    ack.header.frame_id = protocol::ack_frame_id(taken);
+                    acks.publish(ack).await?;
+                }
+                if let Some(received) = due.progress {
                     println!(
                         "{}",
                         serde_json::to_string(&protocol::ProgressLine { received })?
@@ -118,8 +125,11 @@ async fn subscribe(options: &PeerOptions) -> anyhow::Result<()> {
 async fn publish(options: &PeerOptions) -> anyhow::Result<()> {
     let mut io = node("bench_transport_pub", options)?;
     let publisher = io.publisher_on::<AudioChunk>(protocol::TOPIC, &protocol::QOS)?;
+    let mut acks = io.subscription_on::<AudioChunk>(protocol::ACK_TOPIC, &protocol::QOS)?;
     publisher
         .wait_for_subscription(&io, protocol::MATCH_TIMEOUT)
+        .await?;
+    acks.wait_for_publisher(&io, protocol::MATCH_TIMEOUT)
         .await?;
     tokio::time::sleep(protocol::SETTLE).await;
     let template = AudioChunk {
@@ -137,7 +147,23 @@ async fn publish(options: &PeerOptions) -> anyhow::Result<()> {
             .publish(stamped(&template, Phase::Latency, seq))
             .await?;
     }
+    let mut acknowledged = 0;
     for seq in 0..options.burst {
+        while seq >= acknowledged + protocol::WINDOW {
+            let ack = tokio::time::timeout(protocol::ACK_TIMEOUT, acks.next())
+                .await
+                .with_context(|| {
+                    format!(
+                        "no acknowledgement on {} within {:?} (window full at sample {seq})",
+                        protocol::ACK_TOPIC,
+                        protocol::ACK_TIMEOUT
+                    )
+                })?
+                .with_context(|| format!("the subscription on {} ended", protocol::ACK_TOPIC))?;
+            if let Some(taken) = protocol::parse_ack(&ack.header.frame_id) {
+                acknowledged = acknowledged.max(taken);
+            }
+        }
         publish_reliably(&publisher, &template, seq).await?;
     }
     tokio::time::sleep(protocol::DRAIN).await;
