@@ -10,10 +10,11 @@ profile_args=()
 
 CACHE="$HOME/.cache/embodied"
 VENV="$CACHE/colcon-venv"
-if [ ! -x "$VENV/bin/colcon" ]; then
+if [ ! -x "$VENV/bin/colcon" ] || ! "$VENV/bin/pip" show -q colcon-package-selection >/dev/null 2>&1; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check --cache-dir "$CACHE/pip" \
-    colcon-core==0.21.3 colcon-cargo==0.2.0 colcon-ros-cargo==0.2.0 colcon-ros==0.5.0
+    colcon-core==0.21.3 colcon-cargo==0.2.0 colcon-ros-cargo==0.2.0 colcon-ros==0.5.0 \
+    colcon-package-selection==0.2.10
 fi
 if ! command -v cargo-ament-build >/dev/null 2>&1; then
   cargo install --locked --quiet --root "$CACHE/cargo" cargo-ament-build --version 0.1.11

@@ -30,7 +30,7 @@ cargo test --workspace --no-run
 
 step "DDS tests and wire interop with Cyclone DDS (private network namespace, loopback multicast)"
 # Offline: the namespace has no network, and everything was built above.
-scripts/netns.sh cargo test --offline --workspace --test dds --test interop -- --ignored --test-threads=1
+scripts/netns.sh cargo test --offline --workspace --test dds --test interop --test bench_transport -- --ignored --test-threads=1
 
 step "ament package layout (colcon-ros-cargo, cargo-ament-build)"
 if [ "${EMBODIED_SKIP_COLCON:-0}" = 1 ]; then

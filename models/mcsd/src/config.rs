@@ -58,9 +58,9 @@ pub struct Config {
     /// Keep only the top-k GeGLU hidden units per token (brain-inspired sparse activation).
     #[serde(default)]
     pub sparse_top_k: Option<usize>,
-    /// Chunk length (positions) for chunked processing of long inputs: the piece length callers
-    /// pass to `Decoder::prefill`. The chunked mixer is exact for any value (on CPU its
-    /// intra-chunk product is computed by the recurrence itself).
+    /// Chunk length (positions) of the chunked mixer used by training (chunks are scanned in
+    /// parallel, the state is carried between them; exact for any value), and a sensible piece
+    /// length for `Decoder::prefill`.
     #[serde(default = "default_chunk_size")]
     pub chunk_size: usize,
     /// Epsilon of every RMSNorm.

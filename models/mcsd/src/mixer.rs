@@ -7,12 +7,14 @@
 //!
 //! Forms:
 //! - [`MixerForm::Literal`]: the C×N×N mixing matrices applied with a batched matmul (O(N²)).
-//! - [`MixerForm::Chunked`]: the exact O(N) form. Both mixings are causal first-order linear
-//!   recurrences, so the sequence is processed chunk by chunk with the recurrent state carried
-//!   across chunk boundaries; on CPU the intra-chunk matrix product is replaced by the same
-//!   recurrence (O(T·Dc) per chunk instead of O(T²·Dc)), which makes the chunk length a pure
-//!   scheduling choice. It is a custom op with its own backward (the transposed, anti-causal
-//!   recurrence), so the fixed mixing gets no gradient and no N×N matrix is ever materialised.
+//! - [`MixerForm::Chunked`]: the exact O(N) form. Both mixings are fixed first-order causal
+//!   recurrences, so each sequence is cut into chunks of `chunk_size` positions: every chunk is
+//!   scanned from a zero state (all chunks in parallel), the recurrent state is carried across
+//!   chunk boundaries (A_{s+T} = r^T·A_s + chunk end), and each position adds the carried-in state
+//!   decayed to it. Within a chunk the T×T mixing matrix is applied by its recurrence (O(T·Dc)
+//!   instead of O(T²·Dc) on CPU). It is a custom op whose backward is the same scheme run
+//!   anti-causally (the transposed mixing), so the fixed mixing gets no gradient and no N×N
+//!   matrix is ever materialised.
 //! - the recurrent step ([`mix_sequence`] with one token), used by `forward_step`.
 //!
 //! Training paths use only differentiable candle ops; inference mixes in plain Rust on the
@@ -220,7 +222,7 @@ fn scan_row_transposed(rates: &Rates, section: Section, g: &[f32], gx: &mut [f32
 }
 
 /// Runs `work` on every unit, spread over up to `available_parallelism` scoped threads.
-fn par_each<T: Send, F: Fn(T) + Sync>(units: Vec<T>, work: F) {
+pub(crate) fn par_each<T: Send, F: Fn(T) + Sync>(units: Vec<T>, work: F) {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -266,6 +268,10 @@ impl Rates {
     }
 }
 
+/// One chunk of one sequence: input, output, per-chunk state (outgoing end or incoming carry),
+/// first position.
+type ScanUnit<'a, S> = (&'a [f32], &'a mut [f32], S, usize);
+
 /// The chunked form of the causal mixing of `x` `[B, N, D]` from an empty state (training and
 /// its backward). Each sequence is cut into chunks of `chunk` positions; every chunk is scanned
 /// from a zero state independently (in parallel), the recurrent state is then carried across
@@ -293,7 +299,7 @@ fn chunked_mix(
     // Pass 1: local scans from a zero state; `ends` receives each chunk's outgoing state.
     let mut ends = vec![0f32; rows * n_chunks * d];
     {
-        let units: Vec<(&[f32], &mut [f32], &mut [f32], usize)> = x
+        let units: Vec<ScanUnit<'_, &mut [f32]>> = x
             .chunks(n * d)
             .zip(y.chunks_mut(n * d))
             .zip(ends.chunks_mut(n_chunks * d))
@@ -356,7 +362,7 @@ fn chunked_mix(
         }
     }
     // Pass 3: add the decayed carried-in state and scale to the outputs.
-    let units: Vec<(&[f32], &mut [f32], &[f32], usize)> = x
+    let units: Vec<ScanUnit<'_, &[f32]>> = x
         .chunks(n * d)
         .zip(y.chunks_mut(n * d))
         .zip(carries.chunks(n_chunks * d))
@@ -507,11 +513,9 @@ pub fn mix_literal(x: &Tensor, matrices: &Tensor) -> Result<Tensor> {
 }
 
 /// Differentiable RMSNorm over the last dimension with gain `weight` (candle's fused
-/// `ops::rms_norm` has no backward).
+/// `ops::rms_norm` has no backward; this one is a fused kernel with its own backward).
 pub fn rms_norm_diff(x: &Tensor, weight: &Tensor, eps: f64) -> Result<Tensor> {
-    let mean_sq = x.sqr()?.mean_keepdim(D::Minus1)?;
-    let normed = x.broadcast_div(&(mean_sq + eps)?.sqrt()?)?;
-    Ok(normed.broadcast_mul(weight)?)
+    crate::model::fused::rms_norm(x, weight, eps)
 }
 
 /// The mixer's input projections.

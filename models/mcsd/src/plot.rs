@@ -70,6 +70,21 @@ impl LineChart {
         }
     }
 
+    /// Upper left when the lines mostly rise (latency), upper right when they fall (loss).
+    fn legend_position(&self) -> SeriesLabelPosition {
+        let rising = self
+            .series
+            .iter()
+            .filter_map(|s| Some(s.points.last()?.1 > s.points.first()?.1))
+            .filter(|&r| r)
+            .count();
+        if 2 * rising > self.series.len() {
+            SeriesLabelPosition::UpperLeft
+        } else {
+            SeriesLabelPosition::UpperRight
+        }
+    }
+
     fn ranges(&self) -> Option<(std::ops::Range<f64>, std::ops::Range<f64>)> {
         let points = || {
             self.series
@@ -178,7 +193,7 @@ impl LineChart {
                 .configure_series_labels()
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK)
-                .position(SeriesLabelPosition::UpperRight)
+                .position(self.legend_position())
                 .draw()
                 .map_err(|e| err(&e))?;
         }

@@ -358,9 +358,7 @@ impl Trainable for Transformer {
             let y = att.matmul(&v)?.transpose(1, 2)?.reshape((b * n, d))?;
             h = (h + y.matmul(&l.out.t()?)?)?;
             let x = rms_norm_diff(&h, &l.mlp_norm, eps)?;
-            let gu = x.matmul(&l.gate_up.t()?)?;
-            let hid = self.cfg.mlp_hidden;
-            let act = (gu.narrow(D::Minus1, 0, hid)?.gelu()? * gu.narrow(D::Minus1, hid, hid)?)?;
+            let act = crate::model::fused::geglu(&x.matmul(&l.gate_up.t()?)?)?;
             h = (h + act.matmul(&l.down)?)?;
         }
         let h = rms_norm_diff(&h, &self.final_norm, eps)?;
@@ -455,9 +453,7 @@ impl InferTransformer {
             let y = att.matmul(&values)?.transpose(1, 2)?.reshape((b * l, d))?;
             h = (h + blk.out.forward(&y)?)?;
             let x = candle_nn::ops::rms_norm(&h, &blk.mlp_norm, eps)?;
-            let gu = blk.gate_up.forward(&x)?;
-            let hid = self.cfg.mlp_hidden;
-            let act = (gu.narrow(D::Minus1, 0, hid)?.gelu()? * gu.narrow(D::Minus1, hid, hid)?)?;
+            let act = crate::model::fused::geglu(&blk.gate_up.forward(&x)?)?;
             h = (h + blk.down.forward(&act)?)?;
         }
         cache.pos = end;

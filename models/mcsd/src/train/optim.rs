@@ -84,10 +84,13 @@ impl AdamW {
             let Some(g) = grads.get(slot.var.as_tensor()) else {
                 continue;
             };
+            // Gradients can carry the step's graph (they are computed from variables); the
+            // moments outlive the step, so they must not hold on to it.
+            let g = g.detach();
             let g = if grad_scale != 1.0 {
                 (g * grad_scale)?
             } else {
-                g.clone()
+                g
             };
             let m = ((&slot.first_moment * cfg.beta1)? + (&g * (1.0 - cfg.beta1))?)?;
             let v = ((&slot.second_moment * cfg.beta2)? + (g.sqr()? * (1.0 - cfg.beta2))?)?;
@@ -157,5 +160,50 @@ impl AdamW {
         }
         self.step = step;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use candle_core::{DType, Device};
+
+    use super::*;
+
+    #[test]
+    fn moments_do_not_keep_the_step_graph_alive() {
+        let varmap = VarMap::new();
+        let vb = candle_nn::VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
+        let a = vb
+            .get_with_hints((3, 3), "a", candle_nn::Init::Const(0.5))
+            .unwrap();
+        let b = vb
+            .get_with_hints((3, 3), "b", candle_nn::Init::Const(0.5))
+            .unwrap();
+        let x = Tensor::ones((2, 3), DType::F32, &Device::Cpu).unwrap();
+        let mut opt = AdamW::new(&varmap).unwrap();
+        for _ in 0..2 {
+            // b's gradient is (x a)ᵀ · g: computed from a variable, so it carries a graph.
+            let loss = x
+                .matmul(&a)
+                .unwrap()
+                .matmul(&b)
+                .unwrap()
+                .sqr()
+                .unwrap()
+                .sum_all()
+                .unwrap();
+            let grads = loss.backward().unwrap();
+            assert!(grads.get(&b).unwrap().track_op());
+            opt.step(&grads, &TrainConfig::default(), 1e-2, 1.0)
+                .unwrap();
+        }
+        assert_eq!(opt.steps_taken(), 2);
+        for slot in &opt.slots {
+            assert!(!slot.first_moment.track_op());
+            assert!(!slot.second_moment.track_op());
+        }
+        // The update moved the weight away from its initial value.
+        let moved = b.sum_all().unwrap().to_scalar::<f32>().unwrap();
+        assert!(moved < 4.5, "{moved}");
     }
 }

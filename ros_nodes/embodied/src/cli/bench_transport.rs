@@ -21,12 +21,15 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use anyhow::{Context as _, anyhow, bail, ensure};
+use anyhow::{Context as _, anyhow, ensure};
+use embodied_msgs::RosMessage as _;
+use embodied_msgs::msg::AudioChunk;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::process::Command;
 
 use super::{Failure, WithExitCode as _};
 use crate::exit_codes;
+use protocol::SubscriberReport;
 use report::{Report, Setup, Side, SizeResult};
 use role::{PeerOptions, Role};
 
@@ -296,11 +299,59 @@ fn reexec_in_netns(workspace: &Path) -> anyhow::Result<u8> {
         .ok_or_else(|| anyhow!("the benchmark inside the network namespace was killed ({status})"))
 }
 
-/// One measured run: which implementation, which size, which domain.
+/// Which implementation a run measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Implementation {
     Ours,
     Baseline,
+}
+
+/// What every run needs.
+struct Runs<'a> {
+    plan: &'a Plan,
+    workspace: &'a Path,
+    python: &'a Path,
+    exe: PathBuf,
+    bar: ProgressBar,
+}
+
+impl Runs<'_> {
+    /// Samples one run receives (progress bar units).
+    fn per_run(&self) -> u64 {
+        self.plan.count + self.plan.burst
+    }
+
+    /// Measures `which` at `size`; `run_index` picks the domain and the bar's segment.
+    async fn measure(
+        &self,
+        which: Implementation,
+        size: usize,
+        run_index: usize,
+    ) -> anyhow::Result<SubscriberReport> {
+        let domain = self.plan.first_domain + u16::try_from(run_index).context("too many runs")?;
+        let options = self.plan.peer_options(size, domain);
+        let (label, subscriber, publisher) = match which {
+            Implementation::Ours => (
+                "ours",
+                processes::our_command(&self.exe, Role::Sub, &options),
+                processes::our_command(&self.exe, Role::Pub, &options),
+            ),
+            Implementation::Baseline => (
+                "Cyclone DDS",
+                processes::baseline_command(self.python, self.workspace, "sub", &options),
+                processes::baseline_command(self.python, self.workspace, "pub", &options),
+            ),
+        };
+        self.bar.set_message(format!("{label}, {size} B"));
+        let per_run = self.per_run();
+        let base = per_run * u64::try_from(run_index).unwrap_or(0);
+        self.bar.set_position(base);
+        processes::measure_one(subscriber, publisher, self.plan.timeout, |received| {
+            self.bar.set_position(base + received.min(per_run));
+        })
+        .await
+        .with_context(|| format!("{label} run with {size} B samples failed"))
+    }
 }
 
 async fn measure_all(
@@ -309,8 +360,7 @@ async fn measure_all(
     python: &Path,
     network: &str,
 ) -> anyhow::Result<Report> {
-    let per_run = plan.count + plan.burst;
-    let total = per_run * u64::try_from(plan.runs()).unwrap_or(u64::MAX);
+    let total = (plan.count + plan.burst) * u64::try_from(plan.runs()).unwrap_or(u64::MAX);
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template(
@@ -319,53 +369,24 @@ async fn measure_all(
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
-    let exe = std::env::current_exe().context("cannot find this executable")?;
+    let runs = Runs {
+        plan,
+        workspace,
+        python,
+        exe: std::env::current_exe().context("cannot find this executable")?,
+        bar,
+    };
     let mut results = Vec::new();
-    let mut baseline_name = None;
     for (index, &size) in plan.sizes.iter().enumerate() {
-        let mut measured = Vec::new();
-        for (offset, which) in [Implementation::Ours, Implementation::Baseline]
-            .into_iter()
-            .enumerate()
-        {
-            let run_index = index * 2 + offset;
-            let domain = plan.first_domain + u16::try_from(run_index).context("too many runs")?;
-            let options = plan.peer_options(size, domain);
-            let (subscriber, publisher) = match which {
-                Implementation::Ours => (
-                    processes::our_command(&exe, Role::Sub, &options),
-                    processes::our_command(&exe, Role::Pub, &options),
-                ),
-                Implementation::Baseline => (
-                    processes::baseline_command(python, workspace, "sub", &options),
-                    processes::baseline_command(python, workspace, "pub", &options),
-                ),
-            };
-            let label = match which {
-                Implementation::Ours => "ours",
-                Implementation::Baseline => "Cyclone DDS",
-            };
-            bar.set_message(format!("{label}, {size} B"));
-            let base = per_run * u64::try_from(run_index).unwrap_or(0);
-            bar.set_position(base);
-            let report = processes::measure_one(subscriber, publisher, plan.timeout, |received| {
-                bar.set_position(base + received.min(per_run));
-            })
-            .await
-            .with_context(|| format!("{label} run with {size} B samples failed"))?;
-            measured.push(report);
-        }
-        let (ours, baseline) = match measured.as_slice() {
-            [ours, baseline] => (ours, baseline),
-            _ => bail!("internal: expected two runs per size"),
-        };
-        let ours_figures = stats::figures(ours, plan.count, plan.burst, plan.warmup, size);
-        let baseline_figures = stats::figures(baseline, plan.count, plan.burst, plan.warmup, size);
+        let ours = runs.measure(Implementation::Ours, size, 2 * index).await?;
+        let baseline = runs
+            .measure(Implementation::Baseline, size, 2 * index + 1)
+            .await?;
+        let ours_figures = stats::figures(&ours, plan.count, plan.burst, plan.warmup, size);
+        let baseline_figures = stats::figures(&baseline, plan.count, plan.burst, plan.warmup, size);
         let baseline_implementation = baseline
             .implementation
-            .clone()
             .unwrap_or_else(|| "Cyclone DDS via cyclonedds-python".to_owned());
-        baseline_name.get_or_insert_with(|| baseline_implementation.clone());
         results.push(SizeResult {
             size_bytes: size,
             ratios: report::ratios(&ours_figures, &baseline_figures),
@@ -379,7 +400,7 @@ async fn measure_all(
             },
         });
     }
-    bar.finish_and_clear();
+    runs.bar.finish_and_clear();
     Ok(Report {
         schema_version: report::SCHEMA_VERSION,
         benchmark: "transport",
@@ -389,7 +410,7 @@ async fn measure_all(
         } else {
             "release"
         },
-        message_type: "embodied_msgs/msg/AudioChunk".to_owned(),
+        message_type: AudioChunk::type_name(),
         topic: protocol::TOPIC,
         qos: report::QOS_TEXT,
         setup: Setup {
