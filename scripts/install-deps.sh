@@ -11,6 +11,7 @@ APT_PACKAGES=(
   espeak-ng libespeak-ng-dev sox    # speech synthesis, test audio
   python3-venv python3-pip          # the Python interop peers live in a venv
   iproute2 util-linux               # ip + unshare: DDS tests in a private network namespace
+  libfontconfig-dev fonts-dejavu-core  # text in the PNG charts (plotters' ttf backend)
 )
 
 missing=()
