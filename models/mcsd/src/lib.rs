@@ -17,6 +17,7 @@ pub mod transformer;
 // Tokenizer, training, generation, benchmark (helper "mcsd-train").
 pub mod bench;
 pub mod checkpoint;
+pub mod cli;
 pub mod constrain;
 pub mod corpus;
 pub mod generate;

@@ -17,11 +17,15 @@ enum BenchTarget {
     /// Publish→receive latency and throughput of AudioChunk samples between two processes,
     /// ours (ros2-client + RustDDS) vs Cyclone DDS.
     Transport(bench_transport::TransportArgs),
+    /// MCSD vs a same-size Transformer: decode latency and state bytes against context,
+    /// training throughput of the chunked and literal forms, quality on the same tokens.
+    Mcsd(mcsd::cli::BenchArgs),
 }
 
 /// Runs the chosen benchmark.
 pub fn run(args: BenchArgs) -> Result<u8, Failure> {
     match args.target {
         BenchTarget::Transport(args) => bench_transport::run(args),
+        BenchTarget::Mcsd(args) => super::model_tool(mcsd::cli::Command::Bench(args)),
     }
 }

@@ -23,6 +23,10 @@ enum Command {
     Launch(launch::LaunchArgs),
     /// Benchmarks: ours vs a baseline, measured in one run (`--json` for machine output).
     Bench(bench::BenchArgs),
+    /// Train an MCSD language model (or its Transformer baseline) on the generated corpus.
+    Train(mcsd::cli::TrainArgs),
+    /// Generate text from a trained checkpoint, streaming it to stdout.
+    Generate(mcsd::cli::GenerateArgs),
 }
 
 /// An error with the exit code it maps to.
@@ -54,7 +58,17 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Launch(args) => launch::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Train(args) => model_tool(mcsd::cli::Command::Train(args)),
+        Command::Generate(args) => model_tool(mcsd::cli::Command::Generate(args)),
     }
+}
+
+/// Runs one of the model tools of the `mcsd` crate (the same code as the `mcsd` binary).
+pub(crate) fn model_tool(command: mcsd::cli::Command) -> Result<u8, Failure> {
+    mcsd::cli::reexec_with_malloc_tunables();
+    mcsd::cli::run(command)
+        .map(|()| crate::exit_codes::OK)
+        .map_err(|(error, code)| Failure { code, error })
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
