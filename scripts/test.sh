@@ -8,6 +8,9 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export CARGO_INCREMENTAL=0
 
 step() { printf '\n==> %s\n' "$*"; }
+# Every cargo test step's output also goes here, to total the results at the end.
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
 
 step "install dependencies"
 scripts/install-deps.sh
@@ -30,7 +33,8 @@ cargo test --workspace --no-run
 
 step "DDS tests and wire interop with Cyclone DDS (private network namespace, loopback multicast)"
 # Offline: the namespace has no network, and everything was built above.
-scripts/netns.sh cargo test --offline --workspace --test dds --test interop --test bench_transport -- --ignored --test-threads=1
+scripts/netns.sh cargo test --offline --workspace --test dds --test interop --test bench_transport \
+  -- --ignored --test-threads=1 2>&1 | tee -a "$results"
 
 step "ament package layout (colcon-ros-cargo, cargo-ament-build)"
 if [ "${EMBODIED_SKIP_COLCON:-0}" = 1 ]; then
@@ -40,4 +44,8 @@ else
 fi
 
 step "unit and integration tests"
-cargo test --workspace
+cargo test --workspace 2>&1 | tee -a "$results"
+
+# One closing line for all test binaries (the last binary alone may be a doc-test run of 0).
+awk '/^test result:/ { passed += $4; failed += $6 }
+     END { printf "tests: %d passed, %d failed\n", passed, failed }' "$results"
