@@ -191,8 +191,22 @@ pub struct Model {
     infer: InferModel,
 }
 
-fn norm_weight(vb: VarBuilder, d: usize) -> Result<Tensor> {
+/// A norm gain of width `d`, initialised to one (shared with the Transformer baseline).
+pub(crate) fn norm_weight(vb: VarBuilder, d: usize) -> Result<Tensor> {
     Ok(vb.get_with_hints(d, "weight", candle_nn::Init::Const(1.0))?)
+}
+
+/// The token embedding `[vocab, d]`, N(0, 0.02) at initialisation (shared with the baseline,
+/// so both models start alike).
+pub(crate) fn embedding_weight(vb: VarBuilder, vocab: usize, d: usize) -> Result<Tensor> {
+    Ok(vb.get_with_hints(
+        (vocab, d),
+        "weight",
+        candle_nn::Init::Randn {
+            mean: 0.0,
+            stdev: 0.02,
+        },
+    )?)
 }
 
 impl Model {
@@ -201,14 +215,7 @@ impl Model {
         cfg.validate()?;
         let d = cfg.d_model;
         let rates = Arc::new(Rates::new(cfg));
-        let embed = vb.pp("embed").get_with_hints(
-            (cfg.vocab_size, d),
-            "weight",
-            candle_nn::Init::Randn {
-                mean: 0.0,
-                stdev: 0.02,
-            },
-        )?;
+        let embed = embedding_weight(vb.pp("embed"), cfg.vocab_size, d)?;
         let mut layers = Vec::with_capacity(cfg.n_layers);
         for i in 0..cfg.n_layers {
             let lv = vb.pp(format!("layers.{i}"));

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::decoder::{Decoder, Trainable};
 use crate::error::{Error, Result};
 use crate::mixer::rms_norm_diff;
+use crate::model::{embedding_weight, norm_weight};
 use crate::quantized::{Lin, QuantKind};
 
 /// Hyper-parameters of the baseline Transformer.
@@ -199,10 +200,6 @@ fn uniform(vb: &VarBuilder, shape: (usize, usize), fan_in: usize) -> Result<Tens
     )?)
 }
 
-fn ones(vb: &VarBuilder, d: usize) -> Result<Tensor> {
-    Ok(vb.get_with_hints(d, "weight", candle_nn::Init::Const(1.0))?)
-}
-
 /// RoPE tables `[max_positions, hd/2]`.
 fn rope_tables(cfg: &TransformerConfig, device: &Device) -> Result<(Tensor, Tensor)> {
     let half = cfg.head_dim() / 2;
@@ -238,27 +235,20 @@ impl Transformer {
     pub fn new(cfg: &TransformerConfig, vb: VarBuilder) -> Result<Self> {
         cfg.validate()?;
         let (d, h) = (cfg.d_model, cfg.mlp_hidden);
-        let embed = vb.pp("embed").get_with_hints(
-            (cfg.vocab_size, d),
-            "weight",
-            candle_nn::Init::Randn {
-                mean: 0.0,
-                stdev: 0.02,
-            },
-        )?;
+        let embed = embedding_weight(vb.pp("embed"), cfg.vocab_size, d)?;
         let mut layers = Vec::with_capacity(cfg.n_layers);
         for i in 0..cfg.n_layers {
             let lv = vb.pp(format!("layers.{i}"));
             layers.push(Block {
-                attn_norm: ones(&lv.pp("attn_norm"), d)?,
+                attn_norm: norm_weight(lv.pp("attn_norm"), d)?,
                 qkv: uniform(&lv.pp("attn").pp("qkv"), (3 * d, d), d)?,
                 out: uniform(&lv.pp("attn").pp("out"), (d, d), d)?,
-                mlp_norm: ones(&lv.pp("mlp_norm"), d)?,
+                mlp_norm: norm_weight(lv.pp("mlp_norm"), d)?,
                 gate_up: uniform(&lv.pp("mlp").pp("gate_up"), (2 * h, d), d)?,
                 down: uniform(&lv.pp("mlp").pp("down"), (h, d), h)?,
             });
         }
-        let final_norm = ones(&vb.pp("final_norm"), d)?;
+        let final_norm = norm_weight(vb.pp("final_norm"), d)?;
         let lm_head = if cfg.tie_embeddings {
             None
         } else {
