@@ -23,8 +23,9 @@
 //!
 //! Services and actions (ROS 2 default QoS): [`EXECUTE_TASK`] (`/planner/execute_task`,
 //! `embodied_msgs/action/ExecuteTask`), [`MEMORY_REMEMBER`] (`/memory/remember`,
-//! `embodied_msgs/srv/Remember`) and [`MEMORY_RECALL`] (`/memory/recall`,
-//! `embodied_msgs/srv/Recall`).
+//! `embodied_msgs/srv/Remember`), [`MEMORY_RECALL`] (`/memory/recall`,
+//! `embodied_msgs/srv/Recall`), [`GRIPPER_GRASP`] (`/gripper/grasp`, `embodied_msgs/srv/Grasp`)
+//! and [`GRIPPER_RELEASE`] (`/gripper/release`, `embodied_msgs/srv/Release`).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -224,6 +225,10 @@ pub const EXECUTE_TASK: ActionSpec<action::ExecuteTask> = ActionSpec::new("/plan
 pub const MEMORY_REMEMBER: ServiceSpec<srv::Remember> = ServiceSpec::new("/memory/remember");
 /// Queries the robot's memory.
 pub const MEMORY_RECALL: ServiceSpec<srv::Recall> = ServiceSpec::new("/memory/recall");
+/// Picks an object up with the gripper (served by the simulator, or a real gripper's driver).
+pub const GRIPPER_GRASP: ServiceSpec<srv::Grasp> = ServiceSpec::new("/gripper/grasp");
+/// Puts down what the gripper holds.
+pub const GRIPPER_RELEASE: ServiceSpec<srv::Release> = ServiceSpec::new("/gripper/release");
 
 /// Something that runs once per topic; see [`visit_all_topics`].
 pub trait TopicVisitor {
