@@ -37,7 +37,9 @@ check() { if [ -e "$prefix/$1" ]; then echo "ok   $1"; else echo "MISSING $1"; f
 check share/ament_index/resource_index/packages/embodied_assistant
 check share/embodied_assistant/package.xml
 check share/embodied_assistant/launch/assistant.launch.xml
-check share/embodied_assistant/config
+check share/embodied_assistant/config/world/home.yaml
+check share/embodied_assistant/models/gazebo/worlds/home.sdf
+check share/embodied_assistant/models/gazebo/models/robot/model.sdf
 for exe in $(sed -n 's/^name = "\(.*\)" *# ros2 run.*/\1/p' "$repo/ros_nodes/embodied/Cargo.toml"); do
   check "lib/embodied_assistant/$exe"
 done

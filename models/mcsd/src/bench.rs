@@ -110,7 +110,7 @@ impl Plan {
             Self {
                 decode_model: Config::bench_small(4096),
                 decode_heads: 6,
-                contexts: vec![256, 1024, 4096, 16384],
+                contexts: vec![256, 1024, 4096, 8192, 16384],
                 warmup_steps: 4,
                 timed_steps: 8,
                 prefill_chunk: 512,

@@ -8,6 +8,7 @@
 //! - [`qos`]: the topic table's QoS as ros2-client profiles;
 //! - [`node`]: [`NodeIo`], the running node (domain from `ROS_DOMAIN_ID`, spinner, clock,
 //!   shutdown) and [`endpoint`]: its typed publishers and subscriptions;
+//! - [`service`]: typed service servers and clients ([`ServiceServer`], [`ServiceClient`]);
 //! - [`memory`]: [`InMemoryBus`], an in-process stand-in for DDS for tests of node code;
 //! - [`clock`], [`shutdown`], [`logging`], [`dispatch`], [`exit_code`].
 //!
@@ -53,6 +54,7 @@ pub mod node;
 pub mod params;
 pub mod qos;
 pub mod ros_args;
+pub mod service;
 pub mod shutdown;
 
 pub use clock::Clock;
@@ -61,4 +63,5 @@ pub use memory::InMemoryBus;
 pub use node::{NodeConfig, NodeIo, RuntimeError};
 pub use params::{ParamDecl, ParamValue, ParameterSet, ParamsError};
 pub use ros_args::RosArgs;
+pub use service::{PendingResponse, ServiceClient, ServiceError, ServiceServer};
 pub use shutdown::{Shutdown, ShutdownTrigger};

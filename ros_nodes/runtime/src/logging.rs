@@ -1,7 +1,8 @@
 //! Process-wide `tracing` set-up from `--log-level` and `RUST_LOG`.
 //!
 //! Level resolution, most specific last:
-//! 1. `info` for everything, `warn` for the chatty DDS stack (`rustdds`, `ros2_client`);
+//! 1. `info` for everything, `warn` for the chatty DDS stack (`rustdds`, `ros2_client`) and
+//!    whisper.cpp's load-time lines (`whisper_rs`);
 //! 2. `RUST_LOG`, when set, replaces 1 entirely;
 //! 3. `--log-level LEVEL` sets the default level (and the node's own logger, given as
 //!    `--log-level <node name>:=LEVEL`, does the same, since there is one node per process);
@@ -40,7 +41,8 @@ pub enum LoggingError {
 /// Default filter when `RUST_LOG` is unset: RustDDS and ros2-client log routine discovery
 /// at info, which would drown the node's own lines; RustDDS's UDP sender also warns about
 /// every RTPS message over 1500 bytes it sends (fragmented by IP, delivered as usual).
-const QUIET_DEFAULT: &str = "info,rustdds=warn,rustdds::network::udp_sender=error,ros2_client=warn";
+const QUIET_DEFAULT: &str =
+    "info,rustdds=warn,rustdds::network::udp_sender=error,ros2_client=warn,whisper_rs=warn";
 
 /// Builds the filter from `RUST_LOG` (passed in, not read here) and the command line.
 ///

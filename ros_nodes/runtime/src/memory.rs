@@ -4,7 +4,9 @@
 //! the malformed-sample path are the same as over DDS. Per topic: keep-last `depth` (a slow
 //! subscriber loses the oldest samples and the loss is logged), transient-local topics replay
 //! their last `depth` samples to late subscribers, and every endpoint of a topic must agree
-//! on its type. Reliability compatibility rules of DDS are not modelled.
+//! on its type. Reliability compatibility rules of DDS are not modelled. Services
+//! ([`crate::service`]): one server per name, requests and responses as CDR bytes, with the
+//! same malformed-request path as over DDS.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -12,6 +14,8 @@ use std::time::Duration;
 
 use embodied_msgs::topics::{Durability, Qos};
 use tokio::sync::{broadcast, watch};
+
+use crate::service::ServiceChannel;
 
 /// A shared in-process bus. Clones share the same topics; give every node of a test the
 /// same bus.
@@ -23,6 +27,7 @@ pub struct InMemoryBus {
 #[derive(Debug, Default)]
 struct BusInner {
     topics: HashMap<String, Arc<TopicChannel>>,
+    services: HashMap<String, Arc<ServiceChannel>>,
     nodes: Vec<String>,
 }
 
@@ -86,6 +91,27 @@ impl InMemoryBus {
         });
         inner.topics.insert(topic.to_owned(), Arc::clone(&channel));
         Ok(channel)
+    }
+
+    /// The channel of service `service`, created on first use. Fails with the existing type
+    /// name when the service already has another type.
+    pub(crate) fn service_channel(
+        &self,
+        service: &str,
+        type_name: &str,
+    ) -> Result<Arc<ServiceChannel>, String> {
+        let mut inner = lock(&self.inner);
+        let channel = inner
+            .services
+            .entry(service.to_owned())
+            .or_insert_with(|| Arc::new(ServiceChannel::new(type_name)));
+        if channel.type_name() != type_name {
+            return Err(format!(
+                "the service already has type {}, not {type_name}",
+                channel.type_name()
+            ));
+        }
+        Ok(Arc::clone(channel))
     }
 
     /// Sends raw bytes on a topic as if a peer had published them, e.g. a malformed sample

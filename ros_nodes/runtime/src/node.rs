@@ -638,6 +638,14 @@ impl NodeIo {
         }
     }
 
+    /// The bus of the in-memory backend.
+    pub(crate) fn memory_bus(&self) -> Option<&InMemoryBus> {
+        match &self.backend {
+            Backend::Dds(_) => None,
+            Backend::Memory(bus) => Some(bus),
+        }
+    }
+
     /// Mutable access to the underlying ros2-client node (DDS backend only).
     pub fn ros_node_mut(&mut self) -> Option<&mut ros2_client::Node> {
         match &mut self.backend {

@@ -20,6 +20,12 @@ enum BenchTarget {
     /// MCSD vs a same-size Transformer: decode latency and state bytes against context,
     /// training throughput of the chunked and literal forms, quality on the same tokens.
     Mcsd(mcsd::cli::BenchArgs),
+    /// The headless simulator: steps per second and real-time factor on the home world, with
+    /// a 360-sample lidar at 10 Hz and 50 Hz control, against real time.
+    Sim(sim::cli::BenchArgs),
+    /// Speech recognition: processing time, real-time factor and end-of-speech → transcript
+    /// latency of our pipeline, next to whisper.cpp's default settings.
+    Asr(asr::cli::BenchArgs),
 }
 
 /// Runs the chosen benchmark.
@@ -27,5 +33,14 @@ pub fn run(args: BenchArgs) -> Result<u8, Failure> {
     match args.target {
         BenchTarget::Transport(args) => bench_transport::run(args),
         BenchTarget::Mcsd(args) => super::model_tool(mcsd::cli::Command::Bench(args)),
+        BenchTarget::Asr(args) => asr::cli::bench(&args)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|error| Failure {
+                code: asr::cli::exit_code(&error),
+                error,
+            }),
+        BenchTarget::Sim(args) => sim::cli::bench(args)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|(error, code)| Failure { code, error }),
     }
 }

@@ -27,6 +27,24 @@ enum Command {
     Train(mcsd::cli::TrainArgs),
     /// Generate text from a trained checkpoint, streaming it to stdout.
     Generate(mcsd::cli::GenerateArgs),
+    /// Transcribe a WAV file with the recogniser's VAD + whisper pipeline, one line per utterance.
+    Transcribe(asr::cli::TranscribeArgs),
+    /// Generate the brain's training corpus from the semantic map and config/corpus templates.
+    Corpus(brain::cli::CorpusArgs),
+    /// Audio devices: list the microphones `audio_capture_node` can open.
+    #[command(subcommand)]
+    Audio(audio_capture::cli::Command),
+    /// The robot's long-term memory database: recall, remember, forget, where is, check.
+    Memory(embodied_memory::cli::MemoryArgs),
+    /// Speech-recognition weights: fetch whisper models (converted to ggml) into the cache.
+    #[command(subcommand)]
+    Models(whisper_models::cli::Command),
+    /// The headless simulator's tools: plot a recorded run (floor plan and trajectory).
+    #[command(subcommand)]
+    Sim(sim::cli::Command),
+    /// The world files (SDF + semantic map): check them, show the occupancy grid, resolve names.
+    #[command(subcommand)]
+    World(embodied_world::cli::Command),
 }
 
 /// An error with the exit code it maps to.
@@ -60,6 +78,33 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Bench(args) => bench::run(args),
         Command::Train(args) => model_tool(mcsd::cli::Command::Train(args)),
         Command::Generate(args) => model_tool(mcsd::cli::Command::Generate(args)),
+        Command::Transcribe(args) => asr::cli::transcribe(&args)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|error| Failure {
+                code: asr::cli::exit_code(&error),
+                error,
+            }),
+        Command::Corpus(args) => brain::cli::run(&args)
+            .map(|()| crate::exit_codes::OK)
+            .exit_code(crate::exit_codes::CONFIG),
+        Command::Audio(command) => audio_capture::cli::run(&command, &mut std::io::stdout().lock())
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|error| Failure {
+                code: error.exit_code(),
+                error: error.into(),
+            }),
+        Command::Memory(args) => embodied_memory::cli::run(args)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|(error, code)| Failure { code, error }),
+        Command::Models(command) => whisper_models::cli::run(command)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|(error, code)| Failure { code, error }),
+        Command::Sim(command) => sim::cli::run(command)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|(error, code)| Failure { code, error }),
+        Command::World(command) => embodied_world::cli::run(command)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|(error, code)| Failure { code, error }),
     }
 }
 
@@ -74,7 +119,7 @@ pub(crate) fn model_tool(command: mcsd::cli::Command) -> Result<u8, Failure> {
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,whisper_rs=warn"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -1,0 +1,261 @@
+# Slot values, multi-step connectors, politeness, fillers and ASR near misses.
+
+== slot name
+anna
+ben
+carlos
+diana
+emma
+farid
+grace
+hiro
+ines
+jack
+kofi
+lena
+maya
+noah
+olga
+priya
+quinn
+rosa
+sam
+tom
+uma
+victor
+wei
+yusuf
+zoe
+liam
+sofia
+omar
+chloe
+mateo
+aisha
+lucas
+nina
+david
+elena
+james
+mia
+ethan
+fatima
+jonas
+
+== slot thing
+jazz
+pizza
+football
+chocolate
+hiking
+cats
+dogs
+reading
+gardening
+rock music
+spicy food
+ice cream
+basketball
+old movies
+cooking
+tennis
+sushi
+painting
+board games
+classical music
+swimming
+strawberries
+science fiction
+yoga
+
+== slot relative
+sister
+brother
+mother
+father
+mom
+dad
+wife
+husband
+son
+daughter
+friend
+neighbor
+boss
+grandma
+grandpa
+aunt
+uncle
+cousin
+partner
+roommate
+
+== slot unknown_place
+garage
+attic
+basement
+garden
+balcony
+dining room
+laundry room
+guest room
+patio
+porch
+cellar
+pool
+driveway
+backyard
+closet
+nursery
+gym
+library
+shed
+terrace
+
+== slot unknown_object
+laptop
+umbrella
+glasses
+wallet
+headphones
+scissors
+hat
+jacket
+shoes
+pen
+towel
+blanket
+pillow
+tablet
+camera
+watch
+sunglasses
+slippers
+newspaper
+plate
+spoon
+toothbrush
+medicine
+candle
+
+== connector
+{a} and then {b}
+{a} then {b}
+{a} and {b}
+first {a} then {b}
+first {a} and then {b}
+{a} and after that {b}
+{a} after that {b}
+{a} and when you're done {b}
+{a} followed by {b}
+{a} and once you're there {b}
+{a} next {b}
+{a} and next {b}
+{a} and afterwards {b}
+{a} then after that {b}
+{a} and right after {b}
+{a} and finally {b}
+{a} and also {b}
+{a} and when you get there {b}
+
+== prefix
+please
+could you
+can you
+would you
+would you please
+could you please
+hey robot
+robot
+okay
+ok robot
+i want you to
+i'd like you to
+go ahead and
+quickly
+hey can you
+um
+so
+alright
+now
+i need you to
+will you
+kindly
+um could you
+hey buddy can you
+right so
+
+== suffix
+please
+thanks
+thank you
+now
+right now
+for me
+if you can
+if you don't mind
+when you can
+quickly
+please and thank you
+buddy
+okay
+real quick
+would you
+thanks robot
+
+== disfluency
+um
+uh
+er
+erm
+hmm
+like
+so
+well
+you know
+i mean
+oh
+okay so
+let's see
+uh so
+
+== confusion
+kitchen => kitten | kitchens | chicken
+living => leaving | livin
+bedroom => bed room | bedrooms
+bathroom => bath room | bathrooms
+office => offices | off is
+hallway => hall way | holloway
+charging => charting | charge in
+dock => doc | duck
+keys => kees | keyes
+cup => cop | cap
+remote => remo | remotes
+book => books | buck
+bottle => bottles | battle
+phone => fone | foam
+apple => apples | apel
+backpack => back pack | backpacks
+turn => tern | turned
+left => lift | laughed
+right => write | rite
+forward => foreword | for word
+backward => backwards | back word
+backwards => backward | back words
+meters => meter | matters
+metres => meters | meter
+degrees => degree | decrees
+bring => ring | brain
+find => fine | fined
+stop => stopped | stops
+please => pleas | plees
+thirsty => thursday | thirstie
+hungry => hungary | hungrier
+robot => row bot | robert
+there => their
+remember => remembered
+forget => forgot
+around => a round
+describe => the scribe
+battery => battle ray | batteries
+where => wear | were

@@ -1,0 +1,672 @@
+//! One example from one template: fill the slots, sample a grounding consistent with the
+//! intent, and write the answer the brain should give.
+
+use embodied_world::{ObjectId, PlaceId, SemanticMap};
+use rand::Rng;
+use rand::rngs::StdRng;
+use rand::seq::{IndexedRandom, SliceRandom};
+
+use super::intent::Intent;
+use super::templates::TemplateSet;
+use crate::actions::{Action, Destination};
+use crate::numbers::{self, sample_angle, sample_distance};
+use crate::prompt::{
+    Fact, Grounding, MAX_SAY_BYTES, MAX_STEPS, MemoryOp, ModelOutput, OutputStep, Perceived,
+    format_decimal,
+};
+
+/// Labels the detector may report besides the objects (things it cannot fetch).
+const SCENERY: [&str; 8] = [
+    "chair", "table", "sofa", "plant", "lamp", "shelf", "door", "person",
+];
+
+/// What filling a template chose.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Filled {
+    pub text: String,
+    pub place: Option<PlaceId>,
+    pub object: Option<ObjectId>,
+    pub distance_m: Option<f64>,
+    pub angle_deg: Option<f64>,
+    pub name: Option<String>,
+    pub thing: Option<String>,
+    pub relative: Option<String>,
+    pub unknown: Option<String>,
+}
+
+/// Reads the map and template lists while filling.
+pub(crate) struct Filler<'a> {
+    pub map: &'a SemanticMap,
+    pub set: &'a TemplateSet,
+}
+
+fn pick<'v>(rng: &mut StdRng, values: &'v [String]) -> &'v str {
+    values.choose(rng).map(String::as_str).unwrap_or_default()
+}
+
+impl Filler<'_> {
+    fn list(&self, slot: &str) -> &[String] {
+        self.set
+            .slots
+            .get(slot)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn place_phrase(&self, rng: &mut StdRng, place: PlaceId) -> String {
+        let aliases = &self.map.place(place).aliases;
+        let name = if !aliases.is_empty() && rng.random_bool(0.3) {
+            pick(rng, aliases).to_owned()
+        } else {
+            place.name().to_owned()
+        };
+        if name.starts_with("my ") {
+            name
+        } else {
+            format!("the {name}")
+        }
+    }
+
+    fn object_phrase(&self, rng: &mut StdRng, object: ObjectId) -> String {
+        let aliases = &self.map.object(object).aliases;
+        let name = if !aliases.is_empty() && rng.random_bool(0.35) {
+            pick(rng, aliases).to_owned()
+        } else {
+            object.name().to_owned()
+        };
+        let article = if rng.random_bool(0.5) { "the" } else { "my" };
+        format!("{article} {name}")
+    }
+
+    /// Fills every slot of `text`; `avoid_place` is never chosen for `{place}` (the robot's
+    /// room when "go there" would be a no-op inside a multi-step request).
+    pub fn fill(&self, rng: &mut StdRng, text: &str, avoid_place: Option<PlaceId>) -> Filled {
+        let mut filled = Filled::default();
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                break;
+            };
+            let slot = &after[..close];
+            rest = &after[close + 1..];
+            let phrase = match slot {
+                "place" => {
+                    let candidates: Vec<PlaceId> = PlaceId::ALL
+                        .iter()
+                        .copied()
+                        .filter(|p| Some(*p) != avoid_place)
+                        .collect();
+                    let place = *candidates.choose(rng).unwrap_or(&PlaceId::Kitchen);
+                    filled.place = Some(place);
+                    self.place_phrase(rng, place)
+                }
+                "object" => {
+                    let object = *ObjectId::ALL.choose(rng).unwrap_or(&ObjectId::Cup);
+                    filled.object = Some(object);
+                    self.object_phrase(rng, object)
+                }
+                "distance" => {
+                    let (phrase, metres) = sample_distance(rng);
+                    filled.distance_m = Some(metres);
+                    phrase
+                }
+                "angle" => {
+                    let (phrase, degrees) = sample_angle(rng);
+                    filled.angle_deg = Some(degrees);
+                    phrase
+                }
+                "unknown_place" => {
+                    let name = pick(rng, self.list("unknown_place")).to_owned();
+                    filled.unknown = Some(name.clone());
+                    format!("the {name}")
+                }
+                "unknown_object" => {
+                    let name = pick(rng, self.list("unknown_object")).to_owned();
+                    filled.unknown = Some(name.clone());
+                    let article = if rng.random_bool(0.5) { "the" } else { "my" };
+                    format!("{article} {name}")
+                }
+                list => {
+                    let value = pick(rng, self.list(list)).to_owned();
+                    match list {
+                        "name" => filled.name = Some(value.clone()),
+                        "thing" => filled.thing = Some(value.clone()),
+                        "relative" => filled.relative = Some(value.clone()),
+                        _ => {}
+                    }
+                    value
+                }
+            };
+            out.push_str(&phrase);
+        }
+        out.push_str(rest);
+        filled.text = out;
+        filled
+    }
+}
+
+/// A random grounding: a room, a battery level, a few objects seen in that room and a few
+/// unrelated memory facts.
+pub(crate) fn sample_grounding(rng: &mut StdRng, filler: &Filler<'_>) -> Grounding {
+    let rooms: Vec<PlaceId> = filler.map.rooms().map(|p| p.id).collect();
+    let room = *rooms.choose(rng).unwrap_or(&PlaceId::LivingRoom);
+    let battery_pct = if rng.random_bool(0.15) {
+        rng.random_range(3..20)
+    } else {
+        rng.random_range(20..=100)
+    };
+    let mut perceived = Vec::new();
+    let mut objects = ObjectId::ALL.to_vec();
+    objects.shuffle(rng);
+    for object in objects.iter().take(rng.random_range(0..=2)) {
+        perceived.push(Perceived {
+            label: object.name().to_owned(),
+            room,
+        });
+    }
+    if rng.random_bool(0.3) {
+        let label = SCENERY.choose(rng).copied().unwrap_or("chair");
+        perceived.push(Perceived {
+            label: label.to_owned(),
+            room,
+        });
+    }
+    perceived.shuffle(rng);
+    let mut facts = Vec::new();
+    for _ in 0..rng.random_range(0..=2) {
+        let fact = match rng.random_range(0..4) {
+            0 | 1 => Fact::location(
+                *ObjectId::ALL.choose(rng).unwrap_or(&ObjectId::Cup),
+                *PlaceId::ALL.choose(rng).unwrap_or(&PlaceId::Kitchen),
+            ),
+            2 => user_fact("name", pick(rng, filler.list("name"))),
+            _ => user_fact("likes", pick(rng, filler.list("thing"))),
+        };
+        if !facts
+            .iter()
+            .any(|f: &Fact| f.subject == fact.subject && f.relation == fact.relation)
+        {
+            facts.push(fact);
+        }
+    }
+    Grounding {
+        room,
+        battery_pct,
+        perceived,
+        facts,
+    }
+}
+
+fn user_fact(relation: &str, value: &str) -> Fact {
+    Fact {
+        subject: "user".into(),
+        relation: relation.into(),
+        value: value.into(),
+    }
+}
+
+fn remove_facts(g: &mut Grounding, subject: &str, relation: &str) {
+    g.facts
+        .retain(|f| !(f.subject == subject && f.relation == relation));
+}
+
+fn insert_fact(rng: &mut StdRng, g: &mut Grounding, fact: Fact) {
+    remove_facts(g, &fact.subject, &fact.relation);
+    let at = rng.random_range(0..=g.facts.len());
+    g.facts.insert(at, fact);
+}
+
+fn fact_value<'g>(g: &'g Grounding, subject: &str, relation: &str) -> Option<&'g str> {
+    g.facts
+        .iter()
+        .find(|f| f.subject == subject && f.relation == relation)
+        .map(|f| f.value.as_str())
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn capitalize_words(text: &str) -> String {
+    text.split(' ')
+        .map(capitalize)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn be(object: ObjectId) -> &'static str {
+    if object == ObjectId::Keys {
+        "are"
+    } else {
+        "is"
+    }
+}
+
+fn metres_text(value: f64) -> String {
+    let text = format_decimal(value);
+    if text == "1" {
+        "1 meter".into()
+    } else {
+        format!("{text} meters")
+    }
+}
+
+fn list_phrase(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The answer for `intent`, adjusting the grounding where the intent needs evidence (memory or
+/// perception) to be present or absent.
+pub(crate) fn answer(
+    rng: &mut StdRng,
+    intent: Intent,
+    filled: &Filled,
+    g: &mut Grounding,
+    filler: &Filler<'_>,
+) -> ModelOutput {
+    use Action as A;
+    let act = |a: Action| OutputStep::Action(a);
+    let remember = |f: Fact| OutputStep::Memory(MemoryOp::Remember(f));
+    let place = filled.place.unwrap_or(PlaceId::Kitchen);
+    let object = filled.object.unwrap_or(ObjectId::Cup);
+    let name = filled.name.clone().unwrap_or_default();
+    let (say, steps): (String, Vec<OutputStep>) = match intent {
+        Intent::Navigate => {
+            let is_room = filler.map.rooms().any(|r| r.id == place);
+            if is_room && place == g.room {
+                (format!("I'm already in the {place}."), vec![])
+            } else {
+                (
+                    format!("Going to the {place}."),
+                    vec![act(A::Navigate { target: place })],
+                )
+            }
+        }
+        Intent::GoCharge => (
+            "Going to my charging dock.".into(),
+            vec![act(A::Navigate {
+                target: PlaceId::ChargingDock,
+            })],
+        ),
+        Intent::MoveForward => {
+            let d = filled.distance_m.unwrap_or(1.0);
+            (
+                format!("Moving forward {}.", metres_text(d)),
+                vec![act(A::Move { distance_m: d })],
+            )
+        }
+        Intent::MoveBackward => {
+            let d = filled.distance_m.unwrap_or(1.0);
+            (
+                format!("Backing up {}.", metres_text(d)),
+                vec![act(A::Move { distance_m: -d })],
+            )
+        }
+        Intent::MoveForwardDefault => (
+            "Moving forward 1 meter.".into(),
+            vec![act(A::Move {
+                distance_m: numbers::DEFAULT_FORWARD_M,
+            })],
+        ),
+        Intent::MoveBackwardDefault => (
+            "Backing up half a meter.".into(),
+            vec![act(A::Move {
+                distance_m: numbers::DEFAULT_BACKWARD_M,
+            })],
+        ),
+        Intent::NudgeForward => (
+            "Moving forward a little.".into(),
+            vec![act(A::Move {
+                distance_m: numbers::NUDGE_M,
+            })],
+        ),
+        Intent::NudgeBackward => (
+            "Backing up a little.".into(),
+            vec![act(A::Move {
+                distance_m: -numbers::NUDGE_M,
+            })],
+        ),
+        Intent::TurnLeft | Intent::TurnRight => {
+            let a = filled.angle_deg.unwrap_or(90.0);
+            let (side, sign) = if intent == Intent::TurnLeft {
+                ("left", 1.0)
+            } else {
+                ("right", -1.0)
+            };
+            (
+                format!("Turning {side} {} degrees.", format_decimal(a)),
+                vec![act(A::Turn {
+                    angle_deg: sign * a,
+                })],
+            )
+        }
+        Intent::TurnLeftDefault => (
+            "Turning left.".into(),
+            vec![act(A::Turn {
+                angle_deg: numbers::DEFAULT_TURN_DEG,
+            })],
+        ),
+        Intent::TurnRightDefault => (
+            "Turning right.".into(),
+            vec![act(A::Turn {
+                angle_deg: -numbers::DEFAULT_TURN_DEG,
+            })],
+        ),
+        Intent::TurnAround => (
+            "Turning around.".into(),
+            vec![act(A::Turn { angle_deg: 180.0 })],
+        ),
+        Intent::NudgeLeft => (
+            "Turning a little to the left.".into(),
+            vec![act(A::Turn {
+                angle_deg: numbers::NUDGE_DEG,
+            })],
+        ),
+        Intent::NudgeRight => (
+            "Turning a little to the right.".into(),
+            vec![act(A::Turn {
+                angle_deg: -numbers::NUDGE_DEG,
+            })],
+        ),
+        Intent::Spin => (
+            "Spinning all the way around.".into(),
+            vec![act(A::Turn { angle_deg: 360.0 })],
+        ),
+        Intent::Stop => ("Stopping.".into(), vec![act(A::Stop)]),
+        Intent::Find => (
+            format!("I'll look for the {object}."),
+            vec![act(A::Find { object })],
+        ),
+        Intent::WhereIs => {
+            // Evidence: seen now, remembered, or unknown (then search).
+            g.perceived.retain(|p| p.label != object.name());
+            remove_facts(g, object.name(), crate::prompt::LOCATION_RELATION);
+            match rng.random_range(0..3) {
+                0 => {
+                    let at = rng.random_range(0..=g.perceived.len());
+                    g.perceived.insert(
+                        at,
+                        Perceived {
+                            label: object.name().into(),
+                            room: g.room,
+                        },
+                    );
+                    (
+                        format!("I can see the {object} right here in the {}.", g.room),
+                        vec![],
+                    )
+                }
+                1 => {
+                    let remembered = *PlaceId::ALL.choose(rng).unwrap_or(&PlaceId::Kitchen);
+                    insert_fact(rng, g, Fact::location(object, remembered));
+                    (
+                        format!(
+                            "As far as I know, the {object} {} in the {remembered}.",
+                            be(object)
+                        ),
+                        vec![],
+                    )
+                }
+                _ => (
+                    format!(
+                        "I don't know where the {object} {}, I'll go and look.",
+                        be(object)
+                    ),
+                    vec![act(A::Find { object })],
+                ),
+            }
+        }
+        Intent::BringToUser => (
+            format!("Bringing you the {object}."),
+            vec![act(A::Bring {
+                object,
+                to: Destination::User,
+            })],
+        ),
+        Intent::Need(needed) => (
+            format!("I'll bring you the {needed}."),
+            vec![act(A::Bring {
+                object: needed,
+                to: Destination::User,
+            })],
+        ),
+        Intent::BringToPlace => (
+            format!("Taking the {object} to the {place}."),
+            vec![act(A::Bring {
+                object,
+                to: Destination::Place(place),
+            })],
+        ),
+        Intent::Describe => {
+            let seen: Vec<String> = g
+                .perceived
+                .iter()
+                .map(|p| format!("the {}", p.label))
+                .collect();
+            let say = if seen.is_empty() {
+                format!("I don't see anything in particular here in the {}.", g.room)
+            } else {
+                format!("Here in the {} I can see {}.", g.room, list_phrase(&seen))
+            };
+            (say, vec![act(A::Describe)])
+        }
+        Intent::Status => (
+            format!(
+                "I'm in the {} and my battery is at {} percent.",
+                g.room, g.battery_pct
+            ),
+            vec![act(A::Status)],
+        ),
+        Intent::Battery => {
+            let mut say = format!("My battery is at {} percent.", g.battery_pct);
+            if g.battery_pct < 20 {
+                say.push_str(" I should recharge soon.");
+            }
+            (say, vec![act(A::Status)])
+        }
+        Intent::WhereAreYou => (format!("I'm in the {}.", g.room), vec![act(A::Status)]),
+        Intent::Greeting => match fact_value(g, "user", "name") {
+            Some(known) => (format!("Hello {}! How can I help?", capitalize(known)), vec![]),
+            None => ("Hello! How can I help?".into(), vec![]),
+        },
+        Intent::Thanks => ("You're welcome!".into(), vec![]),
+        Intent::Farewell => match fact_value(g, "user", "name") {
+            Some(known) => (format!("Goodbye {}, see you later!", capitalize(known)), vec![]),
+            None => ("Goodbye, see you later!".into(), vec![]),
+        },
+        Intent::HowAreYou => ("I'm doing well, thank you. How can I help?".into(), vec![]),
+        Intent::AboutSelf => (
+            "I'm your home robot assistant, and I run entirely on this device.".into(),
+            vec![],
+        ),
+        Intent::Capabilities => (
+            "I can go to rooms, move and turn, find and bring things, and remember what you tell me."
+                .into(),
+            vec![],
+        ),
+        Intent::SmallTalk => ("I hear you. Let me know if I can help.".into(), vec![]),
+        Intent::Joke => (
+            "Why did the robot go on vacation? It needed to recharge its batteries.".into(),
+            vec![],
+        ),
+        Intent::Acknowledge => ("Okay.".into(), vec![]),
+        Intent::Offline => (
+            "Sorry, I can't check that. I work offline, without the internet.".into(),
+            vec![],
+        ),
+        Intent::RememberLocation => (
+            format!("Got it, the {object} {} in the {place}.", be(object)),
+            vec![remember(Fact::location(object, place))],
+        ),
+        Intent::CorrectLocation => {
+            let old: Vec<PlaceId> = PlaceId::ALL.iter().copied().filter(|p| *p != place).collect();
+            let old = *old.choose(rng).unwrap_or(&PlaceId::Kitchen);
+            insert_fact(rng, g, Fact::location(object, old));
+            (
+                format!(
+                    "Thanks, I've corrected that. The {object} {} in the {place}.",
+                    be(object)
+                ),
+                vec![remember(Fact::location(object, place))],
+            )
+        }
+        Intent::ForgetLocation => (
+            format!("Okay, I've forgotten where the {object} {}.", be(object)),
+            vec![OutputStep::Memory(MemoryOp::Forget {
+                subject: object.name().into(),
+                relation: None,
+            })],
+        ),
+        Intent::RememberName => {
+            remove_facts(g, "user", "name");
+            (
+                format!("Nice to meet you, {}.", capitalize_words(&name)),
+                vec![remember(user_fact("name", &name))],
+            )
+        }
+        Intent::CorrectName => {
+            let others: Vec<&String> = filler.list("name").iter().filter(|n| **n != name).collect();
+            let old = others.choose(rng).map(|s| s.as_str()).unwrap_or("alex");
+            insert_fact(rng, g, user_fact("name", old));
+            (
+                format!("Sorry about that, {}. I'll remember.", capitalize_words(&name)),
+                vec![remember(user_fact("name", &name))],
+            )
+        }
+        Intent::AskName => {
+            if rng.random_bool(0.6) {
+                let known = pick(rng, filler.list("name")).to_owned();
+                insert_fact(rng, g, user_fact("name", &known));
+                (format!("Your name is {}.", capitalize_words(&known)), vec![])
+            } else {
+                remove_facts(g, "user", "name");
+                ("I don't know your name yet. What is it?".into(), vec![])
+            }
+        }
+        Intent::ForgetName => (
+            "Okay, I've forgotten your name.".into(),
+            vec![OutputStep::Memory(MemoryOp::Forget {
+                subject: "user".into(),
+                relation: Some("name".into()),
+            })],
+        ),
+        Intent::RememberLikes => {
+            let thing = filled.thing.clone().unwrap_or_default();
+            (
+                format!("Noted, you like {thing}."),
+                vec![remember(user_fact("likes", &thing))],
+            )
+        }
+        Intent::AskLikes => {
+            if rng.random_bool(0.6) {
+                let thing = pick(rng, filler.list("thing")).to_owned();
+                insert_fact(rng, g, user_fact("likes", &thing));
+                (format!("You told me you like {thing}."), vec![])
+            } else {
+                remove_facts(g, "user", "likes");
+                ("You haven't told me yet.".into(), vec![])
+            }
+        }
+        Intent::RememberRelativeName => {
+            let relative = filled.relative.clone().unwrap_or_default();
+            (
+                format!(
+                    "Got it, your {relative}'s name is {}.",
+                    capitalize_words(&name)
+                ),
+                vec![remember(Fact {
+                    subject: relative,
+                    relation: "name".into(),
+                    value: name.clone(),
+                })],
+            )
+        }
+        Intent::AskRelativeName => {
+            let relative = filled.relative.clone().unwrap_or_default();
+            if rng.random_bool(0.6) {
+                let known = pick(rng, filler.list("name")).to_owned();
+                insert_fact(
+                    rng,
+                    g,
+                    Fact {
+                        subject: relative.clone(),
+                        relation: "name".into(),
+                        value: known.clone(),
+                    },
+                );
+                (
+                    format!("Your {relative}'s name is {}.", capitalize_words(&known)),
+                    vec![],
+                )
+            } else {
+                remove_facts(g, &relative, "name");
+                (format!("I don't know your {relative}'s name yet."), vec![])
+            }
+        }
+        Intent::ForgetRelative => {
+            let relative = filled.relative.clone().unwrap_or_default();
+            (
+                format!("Okay, I've forgotten what you told me about your {relative}."),
+                vec![OutputStep::Memory(MemoryOp::Forget {
+                    subject: relative,
+                    relation: None,
+                })],
+            )
+        }
+        Intent::ClarifyPlace => {
+            let unknown = filled.unknown.clone().unwrap_or_default();
+            (
+                format!("Sorry, I don't know a place called the {unknown}. Which room do you mean?"),
+                vec![],
+            )
+        }
+        Intent::ClarifyObject => {
+            let unknown = filled.unknown.clone().unwrap_or_default();
+            (
+                format!("Sorry, I don't know which object you mean by {unknown}. Can you say it another way?"),
+                vec![],
+            )
+        }
+    };
+    ModelOutput { say, steps }
+}
+
+/// Joins two answers of a multi-step request: "Going to the kitchen. Then bringing you the cup."
+pub(crate) fn join_answers(first: ModelOutput, second: ModelOutput) -> Option<ModelOutput> {
+    let mut rest = second.say.chars();
+    let lowered: String = rest
+        .next()
+        .map(|c| c.to_lowercase().chain(rest).collect())
+        .unwrap_or_default();
+    // "I'll ..." stays capitalised.
+    let lowered = if lowered.starts_with("i'") || lowered.starts_with("i ") {
+        second.say.clone()
+    } else {
+        lowered
+    };
+    let say = format!("{} Then {lowered}", first.say);
+    let mut steps = first.steps;
+    steps.extend(second.steps);
+    (say.len() <= MAX_SAY_BYTES && steps.len() <= MAX_STEPS).then_some(ModelOutput { say, steps })
+}
+
+/// Whether a template can take a politeness prefix (an imperative, not a question).
+pub(crate) fn takes_prefix(text: &str) -> bool {
+    const NO_PREFIX: [&str; 22] = [
+        "what", "where", "how", "who", "can", "could", "would", "will", "do", "does", "is", "are",
+        "i", "i'm", "i'd", "my", "let's", "please", "robot", "hey", "you", "your",
+    ];
+    let first = text.split(' ').next().unwrap_or_default();
+    !NO_PREFIX.contains(&first)
+}

@@ -1,0 +1,574 @@
+//! The training corpus: template files (`config/corpus/*.tpl`, see [`templates`]) filled with
+//! canonical names, aliases and spoken numbers, each with a sampled grounding and the answer
+//! consistent with it, some passed through ASR noise; split into train and held-out **by
+//! template**, so held-out scores measure generalisation to unseen phrasings.
+//!
+//! ```no_run
+//! use brain::corpus::{CorpusOptions, Corpus, TemplateSet};
+//! # fn main() -> Result<(), brain::Error> {
+//! let root = std::path::Path::new(".");
+//! let map = embodied_world::SemanticMap::load(&root.join("config/world/home.yaml"))?;
+//! let set = TemplateSet::load(&root.join("config/corpus"), &map)?;
+//! let corpus = Corpus::generate(&set, &map, &CorpusOptions::default())?;
+//! let for_training: mcsd::corpus::Corpus = corpus.to_mcsd();
+//! println!("{} {}", corpus.sha256, for_training.train.len());
+//! # Ok(()) }
+//! ```
+
+mod generate;
+pub mod intent;
+pub mod noise;
+pub mod templates;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use embodied_world::SemanticMap;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use intent::{Category, Intent};
+pub use templates::{Template, TemplateSet};
+
+use crate::actions::ActionKind;
+use crate::error::Error;
+use crate::prompt::{ModelOutput, OutputStep, Prompt};
+use generate::{Filler, answer, join_answers, sample_grounding, takes_prefix};
+
+/// Name of the multi-step class in statistics.
+pub const MULTI_STEP: &str = "multi_step";
+
+/// How to generate a corpus.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CorpusOptions {
+    /// Seed of sampling and of the template split.
+    pub seed: u64,
+    /// Training examples.
+    pub train_examples: usize,
+    /// Held-out examples.
+    pub heldout_examples: usize,
+    /// Share of each intent's templates held out, in (0, 1).
+    pub heldout_fraction: f64,
+    /// Share of utterances passed through ASR noise, in [0, 1].
+    pub noise_fraction: f64,
+    /// Share of examples that are multi-step requests, in [0, 1).
+    pub multi_step_fraction: f64,
+}
+
+impl Default for CorpusOptions {
+    fn default() -> Self {
+        Self {
+            seed: 5,
+            train_examples: 40_000,
+            heldout_examples: 4_000,
+            heldout_fraction: 0.2,
+            noise_fraction: 0.4,
+            multi_step_fraction: 0.12,
+        }
+    }
+}
+
+impl CorpusOptions {
+    /// Checks ranges.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the field.
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |what: &'static str, value: String, reason: &str| Error::Invalid {
+            what,
+            value,
+            reason: reason.into(),
+        };
+        if self.train_examples == 0 || self.heldout_examples == 0 {
+            return Err(bad(
+                "train_examples/heldout_examples",
+                format!("{}/{}", self.train_examples, self.heldout_examples),
+                "both must be > 0",
+            ));
+        }
+        if !(self.heldout_fraction > 0.0 && self.heldout_fraction < 1.0) {
+            return Err(bad(
+                "heldout_fraction",
+                self.heldout_fraction.to_string(),
+                "must be in (0, 1)",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.noise_fraction) {
+            return Err(bad(
+                "noise_fraction",
+                self.noise_fraction.to_string(),
+                "must be in [0, 1]",
+            ));
+        }
+        if !(0.0..1.0).contains(&self.multi_step_fraction) {
+            return Err(bad(
+                "multi_step_fraction",
+                self.multi_step_fraction.to_string(),
+                "must be in [0, 1)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One corpus example with its provenance. Its JSON has `prompt` and `answer`, so each JSONL
+/// line also reads as an [`mcsd::corpus::Example`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorpusExample {
+    /// Model input ([`Prompt::to_text`]).
+    pub prompt: String,
+    /// Model output ([`ModelOutput::to_text`]).
+    pub answer: String,
+    /// Intent name, or [`MULTI_STEP`].
+    pub intent: String,
+    /// Broad class.
+    pub category: Category,
+    /// Ids of the templates used (connector first for multi-step requests).
+    pub templates: Vec<String>,
+    /// Kinds of the answer's actions, in order.
+    pub kinds: Vec<ActionKind>,
+    /// Whether the utterance went through ASR noise.
+    pub noisy: bool,
+}
+
+impl CorpusExample {
+    /// The example for the trainer.
+    pub fn to_example(&self) -> mcsd::corpus::Example {
+        mcsd::corpus::Example {
+            prompt: self.prompt.clone(),
+            answer: self.answer.clone(),
+        }
+    }
+}
+
+/// Which templates are held out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Split {
+    /// Template (and connector) ids used for training.
+    pub train: BTreeSet<String>,
+    /// Template (and connector) ids used only for held-out examples.
+    pub heldout: BTreeSet<String>,
+}
+
+/// A generated corpus.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    /// Training examples.
+    pub train: Vec<CorpusExample>,
+    /// Held-out examples (templates never seen in training).
+    pub heldout: Vec<CorpusExample>,
+    /// The template split.
+    pub split: Split,
+    /// sha256 (hex) of `train.jsonl` followed by `heldout.jsonl`.
+    pub sha256: String,
+    /// The options used.
+    pub options: CorpusOptions,
+}
+
+/// Counts per split.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SplitStats {
+    /// Examples.
+    pub examples: usize,
+    /// Noisy examples.
+    pub noisy: usize,
+    /// Examples per intent.
+    pub intents: BTreeMap<String, usize>,
+    /// Examples per category.
+    pub categories: BTreeMap<String, usize>,
+    /// Actions per kind (over all answers).
+    pub action_kinds: BTreeMap<String, usize>,
+    /// Examples with no action.
+    pub no_action: usize,
+    /// Examples per template id.
+    pub templates: BTreeMap<String, usize>,
+}
+
+/// Corpus statistics (`stats.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// sha256 of the corpus.
+    pub sha256: String,
+    /// Options used.
+    pub options: CorpusOptions,
+    /// Templates in the training split.
+    pub train_templates: usize,
+    /// Templates in the held-out split.
+    pub heldout_templates: usize,
+    /// Training split counts.
+    pub train: SplitStats,
+    /// Held-out split counts.
+    pub heldout: SplitStats,
+}
+
+/// Paths written by [`Corpus::write`].
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// `train.jsonl`.
+    pub train: PathBuf,
+    /// `heldout.jsonl`.
+    pub heldout: PathBuf,
+    /// `stats.json`.
+    pub stats: PathBuf,
+}
+
+fn split_key(seed: u64, id: &str) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(seed.to_le_bytes());
+    hasher.update(id.as_bytes());
+    hasher.finalize().into()
+}
+
+/// Holds out `fraction` of each group's ids (at least one when the group has two or more),
+/// chosen by a seeded hash.
+fn split_groups(groups: &BTreeMap<String, Vec<String>>, seed: u64, fraction: f64) -> Split {
+    let mut split = Split::default();
+    for ids in groups.values() {
+        let mut ids = ids.clone();
+        ids.sort_by_key(|id| split_key(seed, id));
+        let held = if ids.len() >= 2 {
+            ((ids.len() as f64 * fraction).round() as usize).clamp(1, ids.len() - 1)
+        } else {
+            0
+        };
+        for (i, id) in ids.into_iter().enumerate() {
+            if i < held {
+                split.heldout.insert(id);
+            } else {
+                split.train.insert(id);
+            }
+        }
+    }
+    split
+}
+
+/// Templates of one split, by intent.
+struct SplitTemplates<'a> {
+    by_intent: BTreeMap<Intent, Vec<&'a Template>>,
+    intents: Vec<Intent>,
+    chainable: Vec<Intent>,
+    connectors: Vec<&'a templates::Connector>,
+}
+
+impl<'a> SplitTemplates<'a> {
+    fn new(set: &'a TemplateSet, ids: &BTreeSet<String>) -> Self {
+        let mut by_intent: BTreeMap<Intent, Vec<&Template>> = BTreeMap::new();
+        for template in set.templates.iter().filter(|t| ids.contains(&t.id)) {
+            by_intent.entry(template.intent).or_default().push(template);
+        }
+        let intents: Vec<Intent> = by_intent.keys().copied().collect();
+        let chainable = intents.iter().copied().filter(|i| i.chainable()).collect();
+        let connectors = set
+            .connectors
+            .iter()
+            .filter(|c| ids.contains(&c.id))
+            .collect();
+        Self {
+            by_intent,
+            intents,
+            chainable,
+            connectors,
+        }
+    }
+}
+
+/// Renders an utterance for a single intent: returns the text, the answer and the template id.
+fn single(
+    rng: &mut StdRng,
+    filler: &Filler<'_>,
+    templates: &SplitTemplates<'_>,
+    intent: Intent,
+    grounding: &mut crate::prompt::Grounding,
+    in_chain: bool,
+) -> Option<(String, ModelOutput, String)> {
+    let template = templates.by_intent.get(&intent)?.choose(rng)?;
+    let avoid = in_chain.then_some(grounding.room);
+    let filled = filler.fill(rng, &template.text, avoid);
+    let output = answer(rng, intent, &filled, grounding, filler);
+    Some((filled.text, output, template.id.clone()))
+}
+
+fn wrap(rng: &mut StdRng, set: &TemplateSet, text: String, intent_takes: bool) -> String {
+    if !intent_takes {
+        return text;
+    }
+    let mut text = text;
+    if takes_prefix(&text)
+        && rng.random_bool(0.3)
+        && let Some(prefix) = set.prefixes.choose(rng)
+    {
+        text = format!("{prefix} {text}");
+    }
+    if rng.random_bool(0.2)
+        && let Some(suffix) = set.suffixes.choose(rng)
+    {
+        text = format!("{text} {suffix}");
+    }
+    text
+}
+
+fn example(
+    rng: &mut StdRng,
+    filler: &Filler<'_>,
+    templates: &SplitTemplates<'_>,
+    options: &CorpusOptions,
+) -> Result<CorpusExample, Error> {
+    let set = filler.set;
+    let mut grounding = sample_grounding(rng, filler);
+    let multi = !templates.connectors.is_empty()
+        && templates.chainable.len() >= 2
+        && rng.random_bool(options.multi_step_fraction);
+    let (utterance, output, ids, intent_name, category) = if multi {
+        let mut parts = Vec::new();
+        let count = if rng.random_bool(0.2) { 3 } else { 2 };
+        while parts.len() < count {
+            let intent = *templates
+                .chainable
+                .choose(rng)
+                .ok_or_else(|| no_templates("chainable"))?;
+            let part = single(rng, filler, templates, intent, &mut grounding, true)
+                .ok_or_else(|| no_templates(&intent.name()))?;
+            if part.1.steps.is_empty() {
+                continue;
+            }
+            parts.push(part);
+        }
+        let mut parts = parts.into_iter();
+        let (mut text, mut output, first_id) = parts.next().ok_or_else(|| no_templates("multi"))?;
+        let mut ids = vec![first_id];
+        for (next_text, next_output, id) in parts {
+            let connector = templates
+                .connectors
+                .choose(rng)
+                .ok_or_else(|| no_templates("connector"))?;
+            if let Some(joined) = join_answers(output.clone(), next_output) {
+                text = connector
+                    .text
+                    .replace("{a}", &text)
+                    .replace("{b}", &next_text);
+                output = joined;
+                ids.insert(0, connector.id.clone());
+                ids.push(id);
+            }
+        }
+        let text = wrap(rng, set, text, true);
+        (
+            text,
+            output,
+            ids,
+            MULTI_STEP.to_owned(),
+            Category::MultiStep,
+        )
+    } else {
+        let intent = *templates
+            .intents
+            .choose(rng)
+            .ok_or_else(|| no_templates("any"))?;
+        let (text, output, id) = single(rng, filler, templates, intent, &mut grounding, false)
+            .ok_or_else(|| no_templates(&intent.name()))?;
+        let text = wrap(rng, set, text, intent.takes_wrappers());
+        (text, output, vec![id], intent.name(), intent.category())
+    };
+    let noisy = rng.random_bool(options.noise_fraction);
+    let utterance = if noisy {
+        noise::asr_noise(&utterance, set, rng)
+    } else {
+        noise::clean_transcript(&utterance)
+    };
+    let prompt = Prompt::new(grounding, &utterance)?;
+    let answer_text = output.to_text();
+    // Every answer must parse back to itself: a generator bug must not reach training.
+    let reparsed = ModelOutput::parse(&answer_text)?;
+    if reparsed != output {
+        return Err(Error::ParseOutput {
+            text: answer_text,
+            reason: "generated answer does not round-trip".into(),
+        });
+    }
+    let kinds = output
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            OutputStep::Action(a) => Some(a.kind()),
+            OutputStep::Memory(_) => None,
+        })
+        .collect();
+    Ok(CorpusExample {
+        prompt: prompt.to_text(),
+        answer: answer_text,
+        intent: intent_name,
+        category,
+        templates: ids,
+        kinds,
+        noisy,
+    })
+}
+
+fn no_templates(what: &str) -> Error {
+    Error::Invalid {
+        what: "templates",
+        value: what.to_owned(),
+        reason: "no template of this kind in the split".into(),
+    }
+}
+
+fn jsonl(examples: &[CorpusExample]) -> Result<String, Error> {
+    let mut out = String::new();
+    for example in examples {
+        let line = serde_json::to_string(example).map_err(|e| Error::Invalid {
+            what: "example",
+            value: example.prompt.clone(),
+            reason: e.to_string(),
+        })?;
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+impl Corpus {
+    /// Generates a corpus: same templates, map and options give the same bytes.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for bad options or a split without templates for some intent;
+    /// [`Error::ParseOutput`] if the generator produced an invalid answer (a bug).
+    pub fn generate(
+        set: &TemplateSet,
+        map: &SemanticMap,
+        options: &CorpusOptions,
+    ) -> Result<Self, Error> {
+        options.validate()?;
+        let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for template in &set.templates {
+            groups
+                .entry(template.intent.name())
+                .or_default()
+                .push(template.id.clone());
+        }
+        groups.insert(
+            "connector".into(),
+            set.connectors.iter().map(|c| c.id.clone()).collect(),
+        );
+        let split = split_groups(&groups, options.seed, options.heldout_fraction);
+        let filler = Filler { map, set };
+        let train_templates = SplitTemplates::new(set, &split.train);
+        let heldout_templates = SplitTemplates::new(set, &split.heldout);
+        // Separate streams: the held-out set does not change when the train size does.
+        let mut train_rng = StdRng::seed_from_u64(options.seed);
+        let mut heldout_rng = StdRng::seed_from_u64(options.seed ^ 0x05EE_D0F4_E1D0_u64);
+        let train = (0..options.train_examples)
+            .map(|_| example(&mut train_rng, &filler, &train_templates, options))
+            .collect::<Result<Vec<_>, _>>()?;
+        let heldout = (0..options.heldout_examples)
+            .map(|_| example(&mut heldout_rng, &filler, &heldout_templates, options))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut hasher = Sha256::new();
+        hasher.update(jsonl(&train)?.as_bytes());
+        hasher.update(jsonl(&heldout)?.as_bytes());
+        let sha256 = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        tracing::info!(
+            train = train.len(),
+            heldout = heldout.len(),
+            sha256 = %sha256,
+            "corpus generated"
+        );
+        Ok(Self {
+            train,
+            heldout,
+            split,
+            sha256,
+            options: options.clone(),
+        })
+    }
+
+    /// The corpus for `mcsd`'s trainer (held-out as its validation split).
+    pub fn to_mcsd(&self) -> mcsd::corpus::Corpus {
+        mcsd::corpus::Corpus {
+            train: self.train.iter().map(CorpusExample::to_example).collect(),
+            validation: self.heldout.iter().map(CorpusExample::to_example).collect(),
+        }
+    }
+
+    /// Counts per split.
+    pub fn stats(&self) -> Stats {
+        fn count(examples: &[CorpusExample]) -> SplitStats {
+            let mut stats = SplitStats {
+                examples: examples.len(),
+                ..SplitStats::default()
+            };
+            for e in examples {
+                stats.noisy += usize::from(e.noisy);
+                *stats.intents.entry(e.intent.clone()).or_default() += 1;
+                let category = serde_json::to_value(e.category)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                *stats.categories.entry(category).or_default() += 1;
+                for kind in &e.kinds {
+                    *stats
+                        .action_kinds
+                        .entry(kind.name().to_owned())
+                        .or_default() += 1;
+                }
+                stats.no_action += usize::from(e.kinds.is_empty());
+                for id in &e.templates {
+                    *stats.templates.entry(id.clone()).or_default() += 1;
+                }
+            }
+            stats
+        }
+        Stats {
+            sha256: self.sha256.clone(),
+            options: self.options.clone(),
+            train_templates: self.split.train.len(),
+            heldout_templates: self.split.heldout.len(),
+            train: count(&self.train),
+            heldout: count(&self.heldout),
+        }
+    }
+
+    /// Writes `train.jsonl`, `heldout.jsonl` and `stats.json` into `dir` (created).
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the file.
+    pub fn write(&self, dir: &Path) -> Result<Written, Error> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let written = Written {
+            train: dir.join("train.jsonl"),
+            heldout: dir.join("heldout.jsonl"),
+            stats: dir.join("stats.json"),
+        };
+        std::fs::write(&written.train, jsonl(&self.train)?).map_err(io(&written.train))?;
+        std::fs::write(&written.heldout, jsonl(&self.heldout)?).map_err(io(&written.heldout))?;
+        let stats = serde_json::to_string_pretty(&self.stats()).map_err(|e| Error::Invalid {
+            what: "stats",
+            value: String::new(),
+            reason: e.to_string(),
+        })?;
+        std::fs::write(&written.stats, stats).map_err(io(&written.stats))?;
+        Ok(written)
+    }
+}
+
+/// Loads the semantic map and templates of a workspace (or installed share) root:
+/// `config/world/home.yaml` and `config/corpus/`.
+///
+/// # Errors
+/// What [`SemanticMap::load`] and [`TemplateSet::load`] return.
+pub fn load_from_root(root: &Path) -> Result<(SemanticMap, TemplateSet), Error> {
+    let map = SemanticMap::load(&root.join("config/world/home.yaml"))?;
+    let set = TemplateSet::load(&root.join("config/corpus"), &map)?;
+    Ok((map, set))
+}

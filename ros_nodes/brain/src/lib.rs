@@ -1,0 +1,44 @@
+//! `brain`: the assistant's understanding, built around an MCSD language model.
+//!
+//! This crate holds what the model and the brain node stand on:
+//! - [`actions`]: the typed [`Action`]s a reply may carry, serialised to exactly the JSON of
+//!   `embodied understand`, and their conversion to [`embodied_msgs::msg::Task`].
+//! - [`prompt`]: the model's input (a compact grounding of robot state, perception and memory,
+//!   plus the utterance) and its output text (say text, steps, memory operations) with a parser
+//!   into typed values.
+//! - [`grammar`]: a byte automaton accepting exactly the valid output texts, for constrained
+//!   decoding with [`mcsd::constrain::AutomatonConstraint`].
+//! - [`numbers`]: spoken quantities ("one and a half meters", "ninety degrees") to numbers.
+//! - [`corpus`]: the template-based training corpus generator, split by template.
+//! - [`cli`]: the `corpus` subcommand.
+//!
+//! ```
+//! use brain::prompt::ModelOutput;
+//! # fn main() -> Result<(), brain::Error> {
+//! let out = ModelOutput::parse("On my way.|nav kitchen|find keys")?;
+//! let (understanding, memory) = out.into_parts();
+//! assert_eq!(
+//!     serde_json::to_string(&understanding.actions[1]).unwrap_or_default(),
+//!     r#"{"action":"find","object":"keys"}"#
+//! );
+//! assert!(memory.is_empty());
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod actions;
+pub mod cli;
+pub mod corpus;
+mod error;
+pub mod grammar;
+pub mod numbers;
+pub mod prompt;
+
+pub use actions::{Action, Destination, Understanding};
+pub use error::Error;
+pub use grammar::OutputGrammar;
+pub use prompt::{Fact, Grounding, MemoryOp, ModelOutput, OutputStep, Perceived, Prompt};
+
+/// Result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
