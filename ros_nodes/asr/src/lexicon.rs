@@ -1,6 +1,8 @@
 //! The world's vocabulary as the recogniser uses it: an initial prompt that biases whisper
 //! towards the place and object names, and a correction of near-miss words to those names.
 
+use embodied_world::{ObjectId, PlaceId};
+
 /// Place and object names of the world (canonical names; the semantic map supplies them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lexicon {
@@ -11,29 +13,11 @@ pub struct Lexicon {
 }
 
 impl Default for Lexicon {
-    /// The canonical vocabulary of the home world (issue 5, item 1).
+    /// The canonical place and object names of the world (`embodied_world`, the one list).
     fn default() -> Self {
-        let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
         Self {
-            places: owned(&[
-                "kitchen",
-                "living room",
-                "bedroom",
-                "bathroom",
-                "office",
-                "hallway",
-                "charging dock",
-            ]),
-            objects: owned(&[
-                "cup",
-                "keys",
-                "remote control",
-                "book",
-                "water bottle",
-                "phone",
-                "apple",
-                "backpack",
-            ]),
+            places: PlaceId::ALL.iter().map(|p| p.name().to_string()).collect(),
+            objects: ObjectId::ALL.iter().map(|o| o.name().to_string()).collect(),
         }
     }
 }
