@@ -44,6 +44,20 @@ impl Aliases {
         }
     }
 
+    /// The aliases of every place and object of the world's semantic map (the one source of
+    /// names; the `aliases` parameter only adds to it).
+    pub fn from_semantic_map(map: &embodied_world::SemanticMap) -> Self {
+        let mut aliases = Self::new();
+        for (phrase, named) in map.vocabulary() {
+            let canonical = match named {
+                embodied_world::Named::Place(place) => place.name(),
+                embodied_world::Named::Object(object) => object.name(),
+            };
+            aliases.add(canonical, [phrase]);
+        }
+        aliases
+    }
+
     /// Adds every name of `other`.
     pub fn extend(&mut self, other: &Aliases) {
         for (canonical, aliases) in &other.by_canonical {

@@ -152,9 +152,20 @@ async fn shipped_parameters_load_and_validate() {
             ..embodied_memory::Params::default()
         }
     );
-    let aliases = params.alias_table().unwrap();
-    assert_eq!(aliases.canonical("the study"), Some("office"));
     assert!(params.database_file().is_some());
+}
+
+/// Place and object aliases come from the world's semantic map.
+#[test]
+fn semantic_map_aliases_name_places_and_objects() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let files = embodied_world::WorldFiles::home_in(&root);
+    let map = embodied_world::SemanticMap::load(&files.semantic_map).unwrap();
+    let aliases = embodied_memory::Aliases::from_semantic_map(&map);
+    assert_eq!(aliases.canonical("study"), Some("office"));
+    assert_eq!(aliases.canonical("lounge"), Some("living room"));
+    assert_eq!(aliases.canonical("clicker"), Some("remote control"));
+    assert_eq!(aliases.canonical("garage"), None);
 }
 
 /// The same services over real DDS, server and client in one process on a private domain.

@@ -35,7 +35,18 @@ async fn try_main() -> anyhow::Result<()> {
         .context("no database_path given and no HOME to put the memory in")?;
     let memory = embodied_memory::Memory::open(&path, params.durability)?
         .with_result_limits(params.default_max_results, params.max_results_limit);
-    let aliases = params.alias_table()?;
+    let mut aliases = params.alias_table()?;
+    let cwd = std::env::current_dir().context("current directory")?;
+    match embodied_world::WorldFiles::find_home(&cwd) {
+        Some(files) => {
+            let map = embodied_world::SemanticMap::load(&files.semantic_map)?;
+            aliases.extend(&embodied_memory::Aliases::from_semantic_map(&map));
+        }
+        None => tracing::warn!(
+            "no semantic map found (installed share or workspace): only the `aliases` parameter \
+             names places and objects"
+        ),
+    }
     let trigger = ShutdownTrigger::default();
     trigger.on_signals().context("installing signal handlers")?;
     let result = embodied_memory::run(&mut io, memory, aliases, trigger.subscribe()).await;
