@@ -27,9 +27,13 @@ trap 'rm -rf "$ws"' EXIT
 mkdir -p "$ws/src"
 ln -s "$repo" "$ws/src/embodied"
 cd "$ws"
-# colcon-ros-cargo builds into build/<pkg> of the scratch workspace.
+# colcon-ros-cargo uses the build base as cargo's target directory: kept in the cache so that a
+# rerun compiles only what changed (a fresh one works too, only slower).
+build_base="$CACHE/colcon-build"
+mkdir -p "$build_base"
 "$VENV/bin/colcon" build --packages-select embodied_assistant "${profile_args[@]}" \
-  --event-handlers console_direct- >"$ws/colcon.log" 2>&1 || { cat "$ws/colcon.log"; exit 1; }
+  --build-base "$build_base" --event-handlers console_direct+ >"$ws/colcon.log" 2>&1 \
+  || { tail -n 80 "$ws/colcon.log"; exit 1; }
 
 prefix="$ws/install/embodied_assistant"
 fail=0

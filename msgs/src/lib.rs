@@ -23,6 +23,8 @@
 //! ```
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
+// Generated types keep their ROS names, e.g. `unique_identifier_msgs/msg/UUID`.
+#![allow(clippy::upper_case_acronyms)]
 
 mod cdr;
 #[cfg(test)]

@@ -13,7 +13,8 @@
 //!   `decoder/layer_norm` → `ln`; `decoder/projection` is tied to the embedding (not written).
 //! - whisper.cpp has no key bias: a bias added to every key shifts all attention scores of a query
 //!   by the same amount, which softmax cancels, so dropping it changes nothing.
-//! - Types: matrices and conv kernels f16; 1-D tensors, conv biases (as `n x 1`) and both
+//! - Types: matrices (the token embedding included) in the chosen [`Quantisation`] (f16 as
+//!   converted, or ggml blocks); conv kernels f16; 1-D tensors, conv biases (as `n x 1`) and both
 //!   positional embeddings f32.
 
 use std::borrow::Cow;
@@ -24,8 +25,9 @@ use half::f16;
 
 use crate::ct2::{Ct2Dtype, Ct2Model, Ct2Variable};
 use crate::error::ProvisionError;
-use crate::ggml::{FTYPE_F16, GgmlType, GgmlWriter, Hparams};
+use crate::ggml::{GgmlType, GgmlWriter, Hparams};
 use crate::mel::MelFilters;
+use crate::quantise::Quantisation;
 use crate::vocab;
 
 /// Spec name of CTranslate2 Whisper models.
@@ -67,8 +69,9 @@ struct OutTensor<'a> {
     data: Cow<'a, [u8]>,
 }
 
-/// Converts a parsed CTranslate2 Whisper model and its vocabulary to a ggml file written to `out`.
-/// `on_tensor(done, total)` is called after each tensor written.
+/// Converts a parsed CTranslate2 Whisper model and its vocabulary to a ggml file written to `out`,
+/// weight matrices stored as `storage`. `on_tensor(done, total)` is called after each tensor
+/// written.
 ///
 /// # Errors
 /// [`ProvisionError::InvalidModel`] when the model is not a Whisper model,
@@ -79,6 +82,7 @@ struct OutTensor<'a> {
 pub fn convert<W: Write>(
     model: &Ct2Model<'_>,
     vocabulary_txt: &str,
+    storage: Quantisation,
     output: (&std::path::Path, W),
     mut on_tensor: impl FnMut(usize, usize),
 ) -> Result<(ConversionSummary, W), ProvisionError> {
@@ -87,7 +91,7 @@ pub fn convert<W: Write>(
             reason: format!("spec is {:?}, expected {WHISPER_SPEC:?}", model.spec),
         });
     }
-    let hparams = hparams(model)?;
+    let hparams = hparams(model, storage)?;
     let tokens = vocab::ordinary_tokens(vocabulary_txt)?;
     let line_count = vocab::line_count(vocabulary_txt);
     if i32::try_from(line_count).ok() != Some(hparams.n_vocab) {
@@ -99,7 +103,7 @@ pub fn convert<W: Write>(
             ),
         });
     }
-    let tensors = map_tensors(model, &hparams)?;
+    let tensors = map_tensors(model, &hparams, storage)?;
     let mel = MelFilters::slaney(dim(hparams.n_mels));
 
     let (path, writer) = output;
@@ -195,7 +199,7 @@ fn layer_count(model: &Ct2Model<'_>, side: &str) -> Result<usize, ProvisionError
 }
 
 /// Derives whisper.cpp's hyper-parameters from the tensors' shapes and the head-count scalars.
-fn hparams(model: &Ct2Model<'_>) -> Result<Hparams, ProvisionError> {
+fn hparams(model: &Ct2Model<'_>, storage: Quantisation) -> Result<Hparams, ProvisionError> {
     const ENCODER_POSITIONS: &str = "encoder/position_encodings/encodings";
     const DECODER_POSITIONS: &str = "decoder/position_encodings/encodings";
     const EMBEDDING: &str = "decoder/embeddings/weight";
@@ -225,7 +229,7 @@ fn hparams(model: &Ct2Model<'_>) -> Result<Hparams, ProvisionError> {
         n_text_head: head_count("decoder/num_heads")?,
         n_text_layer: as_i32("decoder/layer_*", layer_count(model, "decoder")?)?,
         n_mels: as_i32(CONV1, conv1[1])?,
-        ftype: FTYPE_F16,
+        ftype: storage.ftype(),
     };
     if embedding[1] != decoder_positions[1] {
         return Err(ProvisionError::BadTensor {
@@ -283,6 +287,8 @@ fn unsupported_dtype(variable: &Ct2Variable<'_>, dtype: Ct2Dtype) -> ProvisionEr
 /// Builds the output tensors, checking every CTranslate2 variable is used exactly as expected.
 struct Mapper<'m, 'a> {
     model: &'m Ct2Model<'a>,
+    /// Storage of the weight matrices.
+    storage: Quantisation,
     used: HashSet<&'m str>,
     out: Vec<OutTensor<'m>>,
 }
@@ -300,13 +306,41 @@ impl<'m, 'a> Mapper<'m, 'a> {
         Ok(variable)
     }
 
-    /// A matrix (f16) or a vector (f32), copied as is.
+    /// A matrix `[rows, cols]` of f16 bytes in the chosen storage.
+    fn matrix<'d>(
+        &self,
+        name: &str,
+        cols: usize,
+        f16_bytes: Cow<'d, [u8]>,
+    ) -> Result<(GgmlType, Cow<'d, [u8]>), ProvisionError> {
+        if self.storage == Quantisation::F16 {
+            return Ok((GgmlType::F16, f16_bytes));
+        }
+        let values: Vec<f32> = f16_bytes
+            .chunks_exact(2)
+            .map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect();
+        let ty = self.storage.matrix_type();
+        match self.storage.encode(&values) {
+            Some(bytes) if cols.is_multiple_of(ty.block_elements()) => Ok((ty, Cow::Owned(bytes))),
+            _ => Err(ProvisionError::BadTensor {
+                name: name.to_owned(),
+                reason: format!(
+                    "rows of {cols} values cannot be stored as {} (blocks of {})",
+                    self.storage,
+                    ty.block_elements()
+                ),
+            }),
+        }
+    }
+
+    /// A matrix (in the chosen storage), a conv kernel (f16) or a vector (f32).
     fn plain(&mut self, from: &str, to: &str, shape: &[usize]) -> Result<(), ProvisionError> {
         let variable = self.take(from, shape)?;
-        let (ty, data) = if shape.len() == 1 {
-            (GgmlType::F32, to_f32(variable)?)
-        } else {
-            (GgmlType::F16, to_f16(variable)?)
+        let (ty, data) = match shape {
+            [_] => (GgmlType::F32, to_f32(variable)?),
+            [_, cols] => self.matrix(to, *cols, to_f16(variable)?)?,
+            _ => (GgmlType::F16, to_f16(variable)?),
         };
         self.out.push(OutTensor {
             name: to.to_owned(),
@@ -353,11 +387,13 @@ impl<'m, 'a> Mapper<'m, 'a> {
         let bias = to_f32(bias)?;
         let (weight_part, bias_part) = (width * width * 2, width * 4);
         for (index, &(weight_name, bias_name)) in targets.iter().enumerate() {
+            let part = &weight[index * weight_part..(index + 1) * weight_part];
+            let (ty, data) = self.matrix(weight_name, width, Cow::Borrowed(part))?;
             self.out.push(OutTensor {
                 name: weight_name.to_owned(),
-                ty: GgmlType::F16,
+                ty,
                 shape: vec![width, width],
-                data: Cow::Owned(weight[index * weight_part..(index + 1) * weight_part].to_vec()),
+                data: Cow::Owned(data.into_owned()),
             });
             if let Some(bias_name) = bias_name {
                 self.out.push(OutTensor {
@@ -443,11 +479,13 @@ impl<'m, 'a> Mapper<'m, 'a> {
 fn map_tensors<'m>(
     model: &'m Ct2Model<'_>,
     hp: &Hparams,
+    storage: Quantisation,
 ) -> Result<Vec<OutTensor<'m>>, ProvisionError> {
     let audio = dim(hp.n_audio_state);
     let text = dim(hp.n_text_state);
     let mut m = Mapper {
         model,
+        storage,
         used: HashSet::new(),
         out: Vec::new(),
     };
@@ -593,6 +631,11 @@ mod tests {
     /// `(name, shape, dtype, payload)` of a one-block Whisper in CTranslate2 naming; f16 values
     /// count up from `first` so every element is distinct.
     fn synthetic_variables() -> Vec<(String, Vec<usize>, Ct2Dtype, Vec<u8>)> {
+        sized_variables(STATE, HIDDEN)
+    }
+
+    /// [`synthetic_variables`] with a chosen width and MLP width.
+    fn sized_variables(d: usize, hidden: usize) -> Vec<(String, Vec<usize>, Ct2Dtype, Vec<u8>)> {
         let mut next = 0.0_f32;
         let mut vars = Vec::new();
         let mut f16_var = |name: &str, shape: Vec<usize>| {
@@ -605,7 +648,6 @@ mod tests {
                 .collect();
             vars.push((name.to_owned(), shape, Ct2Dtype::F16, data));
         };
-        let d = STATE;
         f16_var("encoder/conv1/weight", vec![d, 2, 3]);
         f16_var("encoder/conv1/bias", vec![d]);
         f16_var("encoder/conv2/weight", vec![d, d, 3]);
@@ -623,8 +665,8 @@ mod tests {
             };
             linear("self_attention/linear_0", 3 * d, d);
             linear("self_attention/linear_1", d, d);
-            linear("ffn/linear_0", HIDDEN, d);
-            linear("ffn/linear_1", d, HIDDEN);
+            linear("ffn/linear_0", hidden, d);
+            linear("ffn/linear_1", d, hidden);
             if side == "decoder" {
                 linear("attention/linear_0", d, d);
                 linear("attention/linear_1", 2 * d, d);
@@ -683,11 +725,20 @@ mod tests {
     }
 
     fn run(bytes: &[u8], vocabulary: &str) -> Result<(ConversionSummary, Vec<u8>), ProvisionError> {
+        run_as(bytes, vocabulary, Quantisation::F16)
+    }
+
+    fn run_as(
+        bytes: &[u8],
+        vocabulary: &str,
+        storage: Quantisation,
+    ) -> Result<(ConversionSummary, Vec<u8>), ProvisionError> {
         let model = Ct2Model::parse(bytes)?;
         let mut calls = 0;
         let result = convert(
             &model,
             vocabulary,
+            storage,
             (std::path::Path::new("mem"), Vec::new()),
             |done, total| {
                 calls += 1;
@@ -739,7 +790,7 @@ mod tests {
             ),
             (3, 4, 2, 1)
         );
-        assert_eq!((hp.n_mels, hp.ftype), (2, FTYPE_F16));
+        assert_eq!((hp.n_mels, hp.ftype), (2, crate::ggml::FTYPE_F16));
         assert_eq!(file.mel_shape, (2, 201));
         assert_eq!(
             file.tokens,
@@ -812,6 +863,65 @@ mod tests {
         assert!(file.tensor("encoder.ln_post.bias").is_some());
         assert!(file.tensor("decoder.ln.weight").is_some());
         assert!(file.tensor("encoder.blocks.0.mlp.2.weight").unwrap().ne == [HIDDEN, STATE]);
+    }
+
+    #[test]
+    fn quantised_conversion_stores_matrices_as_blocks_and_keeps_the_rest() {
+        // Rows must be whole blocks of 32.
+        let (state, hidden) = (32, 64);
+        let vars = sized_variables(state, hidden);
+        let bytes = model_bytes(&vars);
+        let source = |name: &str| f16_values(&vars.iter().find(|v| v.0 == name).unwrap().3);
+        for storage in [Quantisation::Q8_0, Quantisation::Q5_1, Quantisation::Q5_0] {
+            let (summary, out) = run_as(&bytes, VOCABULARY, storage).unwrap();
+            let file = GgmlFile::parse(&out).unwrap();
+            assert_eq!(file.hparams.ftype, storage.ftype());
+            assert_eq!(summary.tensor_count, 50);
+            let ty = storage.matrix_type();
+            for name in [
+                "encoder.blocks.0.attn.query.weight",
+                "encoder.blocks.0.mlp.0.weight",
+                "decoder.blocks.0.cross_attn.value.weight",
+                "decoder.token_embedding.weight",
+            ] {
+                assert_eq!(file.tensor(name).unwrap().ty, ty, "{storage} {name}");
+            }
+            assert_eq!(
+                file.tensor("encoder.conv2.weight").unwrap().ty,
+                GgmlType::F16
+            );
+            for name in [
+                "encoder.positional_embedding",
+                "encoder.conv1.bias",
+                "decoder.ln.bias",
+            ] {
+                assert_eq!(file.tensor(name).unwrap().ty, GgmlType::F32, "{name}");
+            }
+            // The value part of the fused QKV decodes back close to the source rows.
+            let qkv = source("encoder/layer_0/self_attention/linear_0/weight");
+            let value = file.tensor("encoder.blocks.0.attn.value.weight").unwrap();
+            let decoded = crate::quantise::decode(ty, value.data);
+            let expected = &qkv[2 * state * state..];
+            assert_eq!(decoded.len(), expected.len());
+            let worst = expected
+                .iter()
+                .zip(&decoded)
+                .map(|(a, b)| (a - b).abs() / a.abs().max(1.0))
+                .fold(0.0_f32, f32::max);
+            assert!(worst < 0.05, "{storage}: relative error {worst}");
+        }
+        // Rows that are not whole blocks are refused, naming the tensor.
+        let err = run_as(
+            &model_bytes(&synthetic_variables()),
+            VOCABULARY,
+            Quantisation::Q8_0,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("encoder.blocks.0.attn.query.weight") && err.contains("q8_0"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub const MAGIC: u32 = 0x6767_6d6c;
 /// whisper.cpp's `ftype` for a model whose matrices are f16.
 pub const FTYPE_F16: i32 = 1;
 
+/// ggml's quantisation format version, stored as `ftype + 1000 * version` by whisper.cpp's own
+/// quantiser (the loader takes the remainder).
+pub const QUANTISATION_VERSION: i32 = 2;
+
 /// Element type of a ggml tensor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GgmlType {
@@ -23,6 +27,12 @@ pub enum GgmlType {
     F32,
     /// IEEE binary16 (ggml type 1).
     F16,
+    /// Blocks of 32: f16 scale, 16 bytes of low nibbles, 32 high bits (ggml type 6).
+    Q5_0,
+    /// Blocks of 32: f16 scale and minimum, 32 high bits, 16 bytes of nibbles (ggml type 7).
+    Q5_1,
+    /// Blocks of 32: f16 scale and 32 signed bytes (ggml type 8).
+    Q8_0,
 }
 
 impl GgmlType {
@@ -31,23 +41,48 @@ impl GgmlType {
         match self {
             Self::F32 => 0,
             Self::F16 => 1,
+            Self::Q5_0 => 6,
+            Self::Q5_1 => 7,
+            Self::Q8_0 => 8,
         }
     }
 
     fn from_id(id: i32) -> Option<Self> {
-        match id {
-            0 => Some(Self::F32),
-            1 => Some(Self::F16),
-            _ => None,
+        [Self::F32, Self::F16, Self::Q5_0, Self::Q5_1, Self::Q8_0]
+            .into_iter()
+            .find(|ty| ty.id() == id)
+    }
+
+    /// Elements per block (1 for the float types).
+    pub fn block_elements(self) -> usize {
+        match self {
+            Self::F32 | Self::F16 => 1,
+            Self::Q5_0 | Self::Q5_1 | Self::Q8_0 => 32,
         }
     }
 
-    /// Bytes per element.
-    pub fn size(self) -> usize {
+    /// Bytes per block.
+    pub fn block_bytes(self) -> usize {
         match self {
             Self::F32 => 4,
             Self::F16 => 2,
+            Self::Q5_0 => 22,
+            Self::Q5_1 => 24,
+            Self::Q8_0 => 34,
         }
+    }
+
+    /// Payload bytes of a tensor of `shape` (outermost first), or `None` when its rows are not
+    /// whole blocks or the size overflows.
+    pub fn payload_bytes(self, shape: &[usize]) -> Option<usize> {
+        let row = *shape.last().unwrap_or(&1);
+        if !row.is_multiple_of(self.block_elements()) {
+            return None;
+        }
+        let elements = shape
+            .iter()
+            .try_fold(1_usize, |acc, &d| acc.checked_mul(d))?;
+        (elements / self.block_elements()).checked_mul(self.block_bytes())
     }
 }
 
@@ -74,7 +109,8 @@ pub struct Hparams {
     pub n_text_layer: i32,
     /// Mel bands of the input (80).
     pub n_mels: i32,
-    /// Storage type of the matrices ([`FTYPE_F16`]).
+    /// Storage type of the matrices ([`FTYPE_F16`], or a quantised ggml ftype plus 1000 times
+    /// [`QUANTISATION_VERSION`]; see [`crate::Quantisation::ftype`]).
     pub ftype: i32,
 }
 
@@ -189,8 +225,7 @@ impl<W: Write> GgmlWriter<W> {
         shape: &[usize],
         data: &[u8],
     ) -> io::Result<()> {
-        let expected = shape.iter().product::<usize>() * ty.size();
-        if expected != data.len() {
+        if ty.payload_bytes(shape) != Some(data.len()) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!(
@@ -291,7 +326,11 @@ impl<'a> GgmlFile<'a> {
             }
             let name = String::from_utf8(reader.take(name_length, "tensor name")?.to_vec())
                 .map_err(|_| invalid("tensor name is not UTF-8".to_owned()))?;
-            let size = ne.iter().product::<usize>() * ty.size();
+            // `ne` is innermost first: the row length is its first entry.
+            let outer_first: Vec<usize> = ne.iter().rev().copied().collect();
+            let size = ty
+                .payload_bytes(&outer_first)
+                .ok_or_else(|| invalid(format!("{name}: dims {ne:?} do not fit {ty:?} blocks")))?;
             let data = reader.take(size, &format!("data of {name}"))?;
             tensors.push(GgmlTensor { name, ty, ne, data });
         }

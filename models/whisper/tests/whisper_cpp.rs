@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use whisper_models::{CacheDir, WhisperModel};
+use whisper_models::{CacheDir, Quantisation, WhisperModel};
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
 
 const JFK: &str = "and so my fellow americans ask not what your country can do for you ask what you can do for your country";
@@ -70,13 +70,12 @@ fn transcribe(path: &PathBuf, audio: &[f32], language: &str) -> anyhow::Result<S
     Ok(text)
 }
 
-fn check_jfk(model: WhisperModel) -> anyhow::Result<()> {
+fn check_jfk(model: WhisperModel, storage: Quantisation) -> anyhow::Result<()> {
     let cache = CacheDir::from_env()?;
-    let path = cache.model_path(model);
+    let path = cache.model_path(model, storage);
     if !path.is_file() {
         eprintln!(
-            "SKIP: {} not provisioned at {} (run `embodied models fetch --model {model}`)",
-            model,
+            "SKIP: {model} ({storage}) not provisioned at {} (run `embodied models fetch --model {model} --quant {storage}`)",
             path.display()
         );
         return Ok(());
@@ -88,25 +87,35 @@ fn check_jfk(model: WhisperModel) -> anyhow::Result<()> {
     }
     assert_eq!(
         whisper_models::sha256_file(&path)?,
-        model.sha256(),
+        model.sha256(storage),
         "{} is not the pinned conversion",
         path.display()
     );
     let audio = read_mono_16k(&wav)?;
     let text = transcribe(&path, &audio, "en")?;
-    eprintln!("{model}: {text}");
+    eprintln!("{model} ({storage}): {text}");
     assert_eq!(normalise(&text), JFK, "raw transcript: {text:?}");
     Ok(())
 }
 
 #[test]
 fn tiny_en_transcribes_jfk() -> anyhow::Result<()> {
-    check_jfk(WhisperModel::TinyEn)
+    check_jfk(WhisperModel::TinyEn, Quantisation::F16)
+}
+
+#[test]
+fn tiny_en_q8_0_transcribes_jfk() -> anyhow::Result<()> {
+    check_jfk(WhisperModel::TinyEn, Quantisation::Q8_0)
 }
 
 #[test]
 fn base_transcribes_jfk() -> anyhow::Result<()> {
-    check_jfk(WhisperModel::Base)
+    check_jfk(WhisperModel::Base, Quantisation::F16)
+}
+
+#[test]
+fn base_q8_0_transcribes_jfk() -> anyhow::Result<()> {
+    check_jfk(WhisperModel::Base, Quantisation::Q8_0)
 }
 
 #[test]

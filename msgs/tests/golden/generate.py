@@ -103,6 +103,17 @@ def interface_sources() -> list[tuple[str, str, bool]]:
     for path in sorted((MSGS_DIR / "ros2_std").glob("*/msg/*.msg")):
         package = path.parent.parent.name
         sources.append((f"{package}/msg/{path.stem}", path.read_text(encoding="utf-8"), True))
+    # Standard services and actions (action_msgs/CancelGoal, nav2_msgs/NavigateToPose): rosbags'
+    # typestore holds messages only, so these are checked by rosidl_adapter, not against Jazzy.
+    for kind in ("srv", "action"):
+        suffixes = SECTION_SUFFIXES[kind]
+        for path in sorted((MSGS_DIR / "ros2_std").glob(f"*/{kind}/*.{kind}")):
+            package = path.parent.parent.name
+            sections = split_sections(path.read_text(encoding="utf-8"))
+            if len(sections) != len(suffixes):
+                raise DefinitionError(f"{path}: expected {len(suffixes)} sections, found {len(sections)}")
+            for suffix, text in zip(suffixes, sections):
+                sources.append((f"{package}/{kind}/{path.stem}{suffix}", text, False))
     return sorted(sources)
 
 

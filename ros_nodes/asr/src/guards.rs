@@ -12,6 +12,10 @@ pub struct RawTranscript {
     pub token_probabilities: Vec<f32>,
     /// whisper's no-speech probability for the segment.
     pub no_speech_probability: f32,
+    /// Encoder positions (`audio_ctx`) of the decode that produced this.
+    pub audio_ctx: u32,
+    /// Whether a first decode on a tighter window looped and this is the retry.
+    pub loop_retried: bool,
 }
 
 impl RawTranscript {
@@ -147,6 +151,30 @@ fn repeated_phrase(words: &[&str], min_repeats: usize) -> Option<String> {
     (words.len() >= 12 && distinct.len() * 4 < words.len()).then(|| distinct.join(" "))
 }
 
+/// The phrase `text` repeats in a loop, if any: three in a row of a phrase of 2 to 4 words, four
+/// of a single word ("no no no" is speech), or a long text made mostly of a few words.
+pub fn looped_phrase(text: &str) -> Option<String> {
+    let normalized = normalize(text);
+    let words: Vec<&str> = normalized.split_whitespace().collect();
+    repeated_phrase(&words, 4).or_else(|| {
+        repeated_phrase(&words, 3).filter(|phrase| phrase.split_whitespace().count() > 1)
+    })
+}
+
+/// The first phrase of at least `min_words` words said twice in a row, if any ("What your
+/// country can do for you. What your country can do for you.": a tight encoder window made
+/// tiny.en do that; people seldom repeat a whole phrase at once).
+pub fn doubled_phrase(text: &str, min_words: usize) -> Option<String> {
+    let normalized = normalize(text);
+    let words: Vec<&str> = normalized.split_whitespace().collect();
+    let min_words = min_words.max(1);
+    (min_words..=words.len() / 2).find_map(|n| {
+        (0..=words.len() - 2 * n)
+            .find(|&start| words[start..start + n] == words[start + n..start + 2 * n])
+            .map(|start| words[start..start + n].join(" "))
+    })
+}
+
 impl Guards {
     /// Checks one transcript; returns the cleaned text (sound descriptions removed) or why it
     /// was rejected. `speech_seconds` is what the VAD heard.
@@ -167,12 +195,7 @@ impl Guards {
         {
             return Err(Rejection::Phantom { text });
         }
-        let words: Vec<&str> = normalized.split_whitespace().collect();
-        // Three in a row of a phrase, or four of a single word ("no no no" is speech).
-        let looped = repeated_phrase(&words, 4).or_else(|| {
-            repeated_phrase(&words, 3).filter(|phrase| phrase.split_whitespace().count() > 1)
-        });
-        if let Some(phrase) = looped {
+        if let Some(phrase) = looped_phrase(&text) {
             return Err(Rejection::Repetition { phrase });
         }
         if confidence < self.min_confidence {
@@ -196,6 +219,7 @@ mod tests {
             text: text.to_string(),
             token_probabilities: vec![probability; 5],
             no_speech_probability: no_speech,
+            ..RawTranscript::default()
         }
     }
 
@@ -222,6 +246,29 @@ mod tests {
         );
         assert_eq!(check("the the the the", 0.9, 0.1, 2.0), "repetition");
         assert_eq!(check("go to the kitchen", 0.2, 0.1, 2.0), "low_confidence");
+    }
+
+    #[test]
+    fn doubled_phrases_of_three_words_or_more_are_found() {
+        assert_eq!(
+            doubled_phrase(
+                "What your country can do for you. What your country can do for you.",
+                3
+            )
+            .as_deref(),
+            Some("what your country can do for you")
+        );
+        assert_eq!(
+            doubled_phrase(
+                "Where is the remote control? Where is the remote control?",
+                3
+            )
+            .as_deref(),
+            Some("where is the remote control")
+        );
+        assert_eq!(doubled_phrase("No, no, no.", 3), None);
+        assert_eq!(doubled_phrase("go to the kitchen", 3), None);
+        assert_eq!(doubled_phrase("", 3), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let params = Params::default().validate()?;
 //! let lexicon = Lexicon::default();
-//! let model = std::path::Path::new("ggml-tiny.en.bin");
+//! let model = std::path::Path::new("ggml-tiny.en-q8_0.bin");
 //! let whisper = WhisperTranscriber::load(model, whisper_options(&params, &lexicon))?;
 //! let mut recogniser = Recogniser::new(whisper, &params, lexicon);
 //! let samples = vec![0.0_f32; 16_000];

@@ -66,7 +66,7 @@ pub enum Decoding {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Params {
-    /// Path of a whisper.cpp ggml model; empty: `<cache>/whisper/ggml-tiny.en.bin` where
+    /// Path of a whisper.cpp ggml model; empty: `<cache>/whisper/ggml-tiny.en-q8_0.bin` where
     /// `<cache>` is `$EMBODIED_CACHE_DIR` or `~/.cache/embodied` (`embodied models fetch`).
     pub whisper_model: PathBuf,
     /// Threads whisper uses; in [1, 64].

@@ -8,7 +8,9 @@ use crate::endpoint::Utterance;
 use crate::guards::{Guards, Rejection};
 use crate::lexicon::{Correction, Lexicon};
 use crate::params::Params;
-use crate::transcriber::{TranscribeError, Transcriber, WhisperOptions, Window};
+use crate::transcriber::{
+    AUDIO_CTX_MARGIN_S, MIN_AUDIO_CTX, TranscribeError, Transcriber, WhisperOptions, Window,
+};
 
 /// A transcript that passed the guards.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +65,9 @@ pub fn whisper_options(params: &Params, lexicon: &Lexicon) -> WhisperOptions {
         max_tokens: params.whisper_max_tokens,
         prompt: params.whisper_prompt.then(|| lexicon.prompt()),
         window: Window::Fitted,
+        audio_ctx_margin_s: AUDIO_CTX_MARGIN_S,
+        min_audio_ctx: MIN_AUDIO_CTX,
+        flash_attention: false,
     }
 }
 

@@ -1,9 +1,10 @@
 //! Speech to text: the [`Transcriber`] trait the logic owns, and its whisper.cpp implementation.
 //!
 //! Per utterance, [`WhisperTranscriber`] decodes greedily with no temperature fallback, no
-//! timestamps, one segment, a token bound and an `audio_ctx` fitted to the clip, at least 768
-//! positions (15.4 s): the encoder runs on half of whisper's fixed 30 s window or less, and a
-//! tighter window makes tiny.en loop (measured with `--example ctx_sweep`).
+//! timestamps, one segment, a token bound and an `audio_ctx` fitted to the clip (the encoder's
+//! cost grows with it; whisper's fixed window is 1500 positions, 30 s). A tight window can make
+//! tiny.en repeat its sentence until the token bound; such a decode (a repeated phrase, or the
+//! bound reached) is retried once with a wider window (measured with `--example ctx_sweep`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -12,7 +13,7 @@ use whisper_rs::{
     FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
 };
 
-use crate::guards::RawTranscript;
+use crate::guards::{RawTranscript, doubled_phrase, looped_phrase};
 use crate::params::Decoding;
 use crate::vad::SAMPLE_RATE;
 
@@ -65,9 +66,13 @@ pub trait Transcriber: Send {
     fn model_name(&self) -> &str;
 }
 
+/// The default model's file: tiny.en with 8-bit weight blocks, as `embodied models fetch`
+/// provisions it (`--quant f16` gives `ggml-tiny.en.bin`).
+pub const DEFAULT_MODEL_FILE: &str = "ggml-tiny.en-q8_0.bin";
+
 /// The default model location under the cache directory.
 pub fn default_model_path(cache_dir: &Path) -> PathBuf {
-    cache_dir.join("whisper").join("ggml-tiny.en.bin")
+    cache_dir.join("whisper").join(DEFAULT_MODEL_FILE)
 }
 
 /// The cache directory: `$EMBODIED_CACHE_DIR` if set, else `$HOME/.cache/embodied`. The caller
@@ -110,30 +115,44 @@ pub struct WhisperOptions {
     pub prompt: Option<String>,
     /// Encoder window.
     pub window: Window,
+    /// Fitted window: seconds of encoder positions beyond the clip.
+    pub audio_ctx_margin_s: f64,
+    /// Fitted window: fewest encoder positions on the first decode (a loop retries with at
+    /// least [`RETRY_AUDIO_CTX`]).
+    pub min_audio_ctx: u32,
+    /// whisper.cpp's fused attention kernels; read when the model is loaded
+    /// ([`WhisperTranscriber::set_options`] keeps the loaded setting).
+    pub flash_attention: bool,
 }
 
 /// Encoder positions per second of audio (whisper: 1500 for 30 s).
 const ENCODER_POSITIONS_PER_S: f64 = 50.0;
-/// Extra encoder positions beyond the clip: a window that ends right at the last word makes
-/// whisper loop or invent an ending.
-const AUDIO_CTX_MARGIN_S: f64 = 1.0;
+/// Default of [`WhisperOptions::audio_ctx_margin_s`]: a window that ends right at the last word
+/// makes whisper loop or invent an ending more often.
+pub const AUDIO_CTX_MARGIN_S: f64 = 1.0;
 /// whisper.cpp refuses input shorter than 1 s; shorter clips are padded with silence to this.
 const MIN_INPUT_SAMPLES: usize = SAMPLE_RATE as usize * 11 / 10;
 
-/// The smallest encoder window used: measured on jfk.wav's 1.6-3.3 s utterances, a window
-/// fitted tightly to the clip (192 positions) makes tiny.en repeat its sentence until the
-/// token bound ("And so my fellow Americans. And so my fellow Americans. ...").
-const MIN_AUDIO_CTX: u32 = 768;
+/// Default of [`WhisperOptions::min_audio_ctx`]. Measured with `--example ctx_sweep` on jfk.wav's
+/// utterances and espeak-ng commands (1.1-3.3 s): windows fitted tightly (192-256 positions)
+/// made tiny.en loop on 9 of 14 clips ("And so my fellow Americans. And so my fellow
+/// Americans. ...") and garble others ("ask not" → "S-not!") that no loop check can tell from
+/// speech; 768 (15.4 s) did neither.
+pub const MIN_AUDIO_CTX: u32 = 768;
+/// The smallest window of the retry after a loop (the retry takes at least twice the first).
+pub const RETRY_AUDIO_CTX: u32 = 768;
+/// whisper's full window (30 s).
+const FULL_AUDIO_CTX: u32 = 1500;
 
-/// `audio_ctx` for a clip of `samples`: its length plus a margin, rounded up to 64 positions,
-/// at least [`MIN_AUDIO_CTX`].
-pub fn fitted_audio_ctx(samples: usize) -> u32 {
-    let seconds = samples as f64 / f64::from(SAMPLE_RATE) + AUDIO_CTX_MARGIN_S;
+/// `audio_ctx` for a clip of `samples`: its length plus `margin_s`, rounded up to 64
+/// positions, at least `min`, at most whisper's full window.
+pub fn fitted_audio_ctx(samples: usize, margin_s: f64, min: u32) -> u32 {
+    let seconds = samples as f64 / f64::from(SAMPLE_RATE) + margin_s.max(0.0);
     let positions = (seconds * ENCODER_POSITIONS_PER_S).ceil() as u32;
     positions
         .div_ceil(64)
         .saturating_mul(64)
-        .clamp(MIN_AUDIO_CTX, 1500)
+        .clamp(min.min(FULL_AUDIO_CTX), FULL_AUDIO_CTX)
 }
 
 /// Token bound for a clip: fast speech is about 4 tokens per second; the bound leaves room for
@@ -180,8 +199,9 @@ impl WhisperTranscriber {
             path: path.to_path_buf(),
             source,
         };
-        let context = WhisperContext::new_with_params(path, WhisperContextParameters::default())
-            .map_err(load_error)?;
+        let mut context_params = WhisperContextParameters::default();
+        context_params.flash_attn(options.flash_attention);
+        let context = WhisperContext::new_with_params(path, context_params).map_err(load_error)?;
         let state = context.create_state().map_err(load_error)?;
         let model_name = model_name_of(path);
         let mut transcriber = Self {
@@ -204,7 +224,8 @@ impl WhisperTranscriber {
     ///
     /// # Errors
     /// [`TranscribeError::Prompt`] if the prompt cannot be tokenised.
-    pub fn set_options(&mut self, options: WhisperOptions) -> Result<(), TranscribeError> {
+    pub fn set_options(&mut self, mut options: WhisperOptions) -> Result<(), TranscribeError> {
+        options.flash_attention = self.options.flash_attention;
         self.prompt_tokens = match &options.prompt {
             Some(prompt) if options.window == Window::Fitted => {
                 // Leading space: how a prompt word follows the start of text in training data.
@@ -221,11 +242,13 @@ impl WhisperTranscriber {
     }
 }
 
-/// whisper's parameters for one clip of `samples`; `prompt_tokens` borrowed for the call.
+/// whisper's parameters for one clip of `samples` with encoder window `audio_ctx`;
+/// `prompt_tokens` borrowed for the call.
 fn full_params<'t>(
     options: &WhisperOptions,
     prompt_tokens: &'t [i32],
     samples: usize,
+    audio_ctx: u32,
 ) -> FullParams<'static, 't> {
     let strategy = match options.decoding {
         Decoding::Greedy => SamplingStrategy::Greedy { best_of: 1 },
@@ -253,7 +276,7 @@ fn full_params<'t>(
     params.set_suppress_blank(true);
     params.set_suppress_nst(true);
     params.set_max_tokens(token_bound(samples, options.max_tokens) as i32);
-    params.set_audio_ctx(fitted_audio_ctx(samples) as i32);
+    params.set_audio_ctx(audio_ctx as i32);
     // The prompt as tokens (tokenised once at load): whisper-rs's `set_initial_prompt` leaks
     // its C string on every call.
     if !prompt_tokens.is_empty() {
@@ -275,24 +298,19 @@ fn model_name_of(path: &Path) -> String {
     format!("whisper-{core}")
 }
 
-impl Transcriber for WhisperTranscriber {
-    fn transcribe(&mut self, samples: &[f32]) -> Result<RawTranscript, TranscribeError> {
-        let started = Instant::now();
-        let seconds = samples.len() as f64 / f64::from(SAMPLE_RATE);
-        let mut padded;
-        let input = if samples.len() < MIN_INPUT_SAMPLES {
-            padded = samples.to_vec();
-            padded.resize(MIN_INPUT_SAMPLES, 0.0);
-            &padded[..]
-        } else {
-            samples
-        };
-        let params = full_params(&self.options, &self.prompt_tokens, input.len());
+impl WhisperTranscriber {
+    /// One decode of `input` (at least 1.1 s) with encoder window `audio_ctx`.
+    fn decode(&mut self, input: &[f32], audio_ctx: u32) -> Result<RawTranscript, TranscribeError> {
+        let seconds = input.len() as f64 / f64::from(SAMPLE_RATE);
+        let params = full_params(&self.options, &self.prompt_tokens, input.len(), audio_ctx);
         self.state
             .full(params, input)
             .map_err(|source| TranscribeError::Recognise { seconds, source })?;
         let end_of_text = self.context.token_eot();
-        let mut raw = RawTranscript::default();
+        let mut raw = RawTranscript {
+            audio_ctx,
+            ..RawTranscript::default()
+        };
         for segment in self.state.as_iter() {
             let text = segment
                 .to_str_lossy()
@@ -310,8 +328,61 @@ impl Transcriber for WhisperTranscriber {
             }
         }
         raw.text = raw.text.trim().to_string();
+        Ok(raw)
+    }
+}
+
+/// Whether a decode looks like a loop rather than speech: it says a phrase of three words or
+/// more twice, repeats a shorter one, or ran into the token bound (speech ends with an
+/// end-of-text token well before it). A false alarm costs a second decode, not the transcript.
+fn looks_looped(raw: &RawTranscript, token_bound: u32) -> bool {
+    raw.token_probabilities.len() >= token_bound as usize
+        || looped_phrase(&raw.text).is_some()
+        || doubled_phrase(&raw.text, 3).is_some()
+}
+
+impl Transcriber for WhisperTranscriber {
+    fn transcribe(&mut self, samples: &[f32]) -> Result<RawTranscript, TranscribeError> {
+        let started = Instant::now();
+        let seconds = samples.len() as f64 / f64::from(SAMPLE_RATE);
+        let mut padded;
+        let input = if samples.len() < MIN_INPUT_SAMPLES {
+            padded = samples.to_vec();
+            padded.resize(MIN_INPUT_SAMPLES, 0.0);
+            &padded[..]
+        } else {
+            samples
+        };
+        let fitted = match self.options.window {
+            Window::Fitted => fitted_audio_ctx(
+                input.len(),
+                self.options.audio_ctx_margin_s,
+                self.options.min_audio_ctx,
+            ),
+            Window::CppDefaults => FULL_AUDIO_CTX,
+        };
+        let mut raw = self.decode(input, fitted)?;
+        let bound = token_bound(input.len(), self.options.max_tokens);
+        let retry_ctx = fitted
+            .saturating_mul(2)
+            .clamp(RETRY_AUDIO_CTX, FULL_AUDIO_CTX);
+        if self.options.window == Window::Fitted && retry_ctx > fitted && looks_looped(&raw, bound)
+        {
+            tracing::debug!(
+                seconds,
+                audio_ctx = fitted,
+                retry_ctx,
+                text = %raw.text,
+                "whisper looped on a tight window; retrying with a wider one"
+            );
+            raw = RawTranscript {
+                loop_retried: true,
+                ..self.decode(input, retry_ctx)?
+            };
+        }
         tracing::debug!(
             seconds,
+            audio_ctx = raw.audio_ctx,
             elapsed_ms = started.elapsed().as_millis() as u64,
             text = %raw.text,
             "whisper"
@@ -330,16 +401,47 @@ mod tests {
 
     #[test]
     fn audio_ctx_covers_the_clip_with_a_margin() {
-        assert_eq!(fitted_audio_ctx(16_000), MIN_AUDIO_CTX);
-        assert_eq!(fitted_audio_ctx(16_000 * 18), 960);
-        assert_eq!(fitted_audio_ctx(16_000 * 40), 1500);
+        assert_eq!(fitted_audio_ctx(16_000, 1.0, MIN_AUDIO_CTX), 768);
+        assert_eq!(fitted_audio_ctx(16_000 * 18, 1.0, 768), 960);
+        assert_eq!(fitted_audio_ctx(16_000 * 40, 1.0, 768), 1500);
+        assert_eq!(fitted_audio_ctx(16_000 * 40, 1.0, 4000), 1500);
+        let tight = fitted_audio_ctx(16_000 * 2, AUDIO_CTX_MARGIN_S, 64);
+        assert_eq!(tight % 64, 0);
+        assert!(f64::from(tight) >= (2.0 + AUDIO_CTX_MARGIN_S) * ENCODER_POSITIONS_PER_S);
+        assert!(f64::from(tight) < (2.0 + AUDIO_CTX_MARGIN_S) * ENCODER_POSITIONS_PER_S + 64.0);
+    }
+
+    #[test]
+    fn loops_are_a_repeated_phrase_or_the_token_bound() {
+        let raw = |text: &str, tokens: usize| RawTranscript {
+            text: text.to_string(),
+            token_probabilities: vec![0.9; tokens],
+            ..RawTranscript::default()
+        };
+        assert!(looks_looped(
+            &raw(
+                "And so my fellow Americans. And so my fellow Americans. And so my fellow Americans.",
+                20
+            ),
+            40
+        ));
+        assert!(looks_looped(&raw("go to the kitchen and then", 40), 40));
+        assert!(looks_looped(
+            &raw(
+                "Where is the remote control? Where is the remote control?",
+                12
+            ),
+            40
+        ));
+        assert!(!looks_looped(&raw("Go to the kitchen.", 5), 40));
+        assert!(!looks_looped(&raw("No, no, no.", 6), 40));
     }
 
     #[test]
     fn model_paths_and_names() {
         assert_eq!(
             resolve_model_path(Path::new(""), Some(Path::new("/c"))),
-            PathBuf::from("/c/whisper/ggml-tiny.en.bin")
+            PathBuf::from("/c/whisper/ggml-tiny.en-q8_0.bin")
         );
         assert_eq!(
             resolve_model_path(Path::new("/m/x.bin"), Some(Path::new("/c"))),
@@ -367,6 +469,9 @@ mod tests {
             max_tokens: 64,
             prompt: None,
             window: Window::Fitted,
+            audio_ctx_margin_s: AUDIO_CTX_MARGIN_S,
+            min_audio_ctx: MIN_AUDIO_CTX,
+            flash_attention: false,
         };
         let error = WhisperTranscriber::load(Path::new("/nonexistent/ggml-x.bin"), options)
             .unwrap_err()

@@ -156,7 +156,7 @@ async fn an_utterance_gives_activity_events_and_a_complete_transcript() {
     assert!(transcript.is_final);
     assert!(transcript.confidence > 0.5 && transcript.confidence <= 1.0);
     assert!((0.0..0.6).contains(&transcript.no_speech_probability));
-    assert_eq!(transcript.model, "whisper-tiny.en");
+    assert_eq!(transcript.model, "whisper-tiny.en-q8_0");
     // Speech starts after the 0.5 s of leading silence (capture clock of the chunks).
     let start_offset = (transcript.speech_start.as_nanos() - T0_NANOS) as f64 * 1e-9;
     assert!((0.3..0.8).contains(&start_offset), "{start_offset}");

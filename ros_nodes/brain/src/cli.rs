@@ -1,5 +1,7 @@
 //! `embodied corpus`: generate the brain's training corpus. Glue only, over [`crate::corpus`];
 //! like every CLI layer of the project it reports errors with `anyhow`.
+//! `embodied understand` ([`UnderstandArgs`], [`run_understand`]): utterances on stdin,
+//! one JSON answer per line on stdout, through a [`crate::dialogue::Dialogue`].
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -108,4 +110,156 @@ pub fn run(args: &CorpusArgs) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Arguments of `understand`: one utterance per stdin line, one JSON answer per stdout line.
+#[derive(Debug, Args)]
+pub struct UnderstandArgs {
+    /// Memory file (SQLite) kept across runs; without it the memory starts empty and lives
+    /// only for this run.
+    #[arg(long, value_name = "PATH")]
+    pub memory: Option<PathBuf>,
+    /// Robot state as JSON, e.g. '{"room": "kitchen", "battery": 55, "perceived": ["cup",
+    /// {"label": "keys", "room": "kitchen"}]}'; default: living room, 80 %, nothing perceived.
+    #[arg(long, value_name = "JSON")]
+    pub state: Option<String>,
+    /// Assistant checkpoint directory; default: the shipped models/assistant.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Semantic map giving place and object aliases; default: the home world's, found from the
+    /// current directory (or the installed share).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Add a "debug" field to each answer: prompt, model text, facts used, timings.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+/// What [`understand_lines`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UnderstandSummary {
+    /// Lines answered.
+    pub answered: usize,
+    /// Lines that got an error object.
+    pub errors: usize,
+}
+
+/// Runs `understand` on stdin and stdout (see [`UnderstandArgs`]).
+///
+/// # Errors
+/// No model, an unreadable map or memory file, a bad `--state`, or broken stdin/stdout. A bad
+/// line is not an error: it gets a JSON error object and the run continues.
+pub fn run_understand(args: &UnderstandArgs) -> anyhow::Result<UnderstandSummary> {
+    use crate::assistant::AssistantModel;
+    use crate::dialogue::{Dialogue, DialogueOptions, RobotState, system_now};
+
+    let model_dir = match &args.model {
+        Some(dir) => dir.clone(),
+        None => AssistantModel::find_default()?,
+    };
+    let model = std::sync::Arc::new(
+        AssistantModel::load(&model_dir)
+            .with_context(|| format!("loading the assistant model {}", model_dir.display()))?,
+    );
+    let map_file = match &args.map {
+        Some(file) => Some(file.clone()),
+        None => embodied_world::WorldFiles::find_home(&std::env::current_dir()?)
+            .map(|files| files.semantic_map),
+    };
+    let aliases = match map_file {
+        Some(file) => {
+            let map = embodied_world::SemanticMap::load(&file)
+                .with_context(|| format!("loading the semantic map {}", file.display()))?;
+            embodied_memory::Aliases::from_semantic_map(&map)
+        }
+        None => {
+            tracing::warn!("no semantic map found: places and objects have no aliases");
+            embodied_memory::Aliases::new()
+        }
+    };
+    let memory = match &args.memory {
+        Some(path) => embodied_memory::Memory::open(path, embodied_memory::Durability::Full)
+            .with_context(|| format!("opening the memory {}", path.display()))?,
+        None => embodied_memory::Memory::open_in_memory().context("creating the run's memory")?,
+    };
+    let state = match &args.state {
+        Some(json) => RobotState::from_json(json, &aliases)?,
+        None => RobotState::default(),
+    };
+    let options = DialogueOptions {
+        session: format!("understand-{:x}", system_now().as_nanos()),
+        ..DialogueOptions::default()
+    };
+    let mut dialogue = Dialogue::new(&model, memory, aliases, options);
+    dialogue.observe(state, &system_now())?;
+    understand_lines(
+        &mut dialogue,
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+        args.verbose,
+    )
+}
+
+/// Answers each line of `input` with one JSON line on `output`: `{"say": ..., "actions": [...]}`,
+/// or `{"error": ..., "line": N}` for an empty, overlong or non-UTF-8 line (or a failed turn),
+/// after which it goes on with the next line. Lines form one conversation.
+///
+/// # Errors
+/// Reading `input` or writing `output` failed.
+pub fn understand_lines(
+    dialogue: &mut crate::dialogue::Dialogue,
+    mut input: impl std::io::BufRead,
+    mut output: impl Write,
+    verbose: bool,
+) -> anyhow::Result<UnderstandSummary> {
+    let mut summary = UnderstandSummary::default();
+    let mut bytes = Vec::new();
+    for number in 1.. {
+        bytes.clear();
+        if input
+            .read_until(b'\n', &mut bytes)
+            .context("reading stdin")?
+            == 0
+        {
+            break;
+        }
+        let answer = match std::str::from_utf8(&bytes) {
+            Err(_) => Err("line is not UTF-8".to_owned()),
+            Ok(line) => dialogue
+                .handle(line.trim_end_matches(['\n', '\r']))
+                .map_err(|e| e.to_string()),
+        };
+        let json = match answer {
+            Ok(reply) => {
+                summary.answered += 1;
+                let mut json = serde_json::to_value(&reply.understanding)?;
+                if verbose && let Some(object) = json.as_object_mut() {
+                    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+                    object.insert(
+                        "debug".to_owned(),
+                        serde_json::json!({
+                            "prompt": reply.prompt,
+                            "model_text": reply.model_text,
+                            "replaced_say": reply.replaced_say,
+                            "facts": reply.facts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                            "prompt_tokens": reply.prompt_tokens,
+                            "answer_tokens": reply.answer_tokens,
+                            "retrieval_ms": ms(reply.timings.retrieval),
+                            "inference_ms": ms(reply.timings.inference),
+                            "memory_ms": ms(reply.timings.memory),
+                            "total_ms": ms(reply.timings.total),
+                        }),
+                    );
+                }
+                json
+            }
+            Err(error) => {
+                summary.errors += 1;
+                serde_json::json!({ "error": error, "line": number })
+            }
+        };
+        writeln!(output, "{json}").context("writing stdout")?;
+        output.flush().context("writing stdout")?;
+    }
+    Ok(summary)
 }

@@ -59,4 +59,21 @@ pub enum Error {
     /// The semantic map could not be loaded.
     #[error(transparent)]
     World(#[from] embodied_world::WorldError),
+    /// No trained assistant checkpoint where one was looked for.
+    #[error("no assistant checkpoint at {}: {reason}", path.display())]
+    NoCheckpoint {
+        /// Directory (or directories, joined) searched.
+        path: PathBuf,
+        /// What is missing.
+        reason: String,
+    },
+    /// The language model failed (loading, a forward pass, tokenising, training).
+    #[error("{what}: {source}")]
+    Model {
+        /// What was being done.
+        what: String,
+        /// The model crate's error.
+        #[source]
+        source: mcsd::error::Error,
+    },
 }

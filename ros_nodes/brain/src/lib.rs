@@ -10,7 +10,11 @@
 //!   decoding with [`mcsd::constrain::AutomatonConstraint`].
 //! - [`numbers`]: spoken quantities ("one and a half meters", "ninety degrees") to numbers.
 //! - [`corpus`]: the template-based training corpus generator, split by template.
-//! - [`cli`]: the `corpus` subcommand.
+//! - [`cli`]: the `corpus` subcommand, and `understand` (one utterance per stdin line, one
+//!   JSON answer per stdout line).
+//! - [`dialogue`]: one conversation: model state, long-term memory (retrieval, remember,
+//!   correct, forget, episodes) and the robot's live state; the memory-dialogue suite.
+//! - [`node`]: `brain_node`'s parameters and (feature `ros`) its shell on the ROS topics.
 //!
 //! ```
 //! use brain::prompt::ModelOutput;
@@ -28,12 +32,17 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod actions;
+pub mod assistant;
 pub mod cli;
 pub mod corpus;
+pub mod dialogue;
 mod error;
+pub mod eval;
 pub mod grammar;
+pub mod node;
 pub mod numbers;
 pub mod prompt;
+pub mod train;
 
 pub use actions::{Action, Destination, Understanding};
 pub use error::Error;

@@ -1,7 +1,7 @@
 //! End to end: `embodied bench transport` measures our runtime and the Cyclone DDS baseline
 //! between real processes and ends with its JSON object. Needs the Python venv
 //! (`scripts/install-deps.sh`) and the private network namespace:
-//! `scripts/netns.sh cargo test -p embodied_assistant --test bench_transport -- --ignored`.
+//! `scripts/netns.sh cargo test -p embodied_app --test bench_transport -- --ignored`.
 #![allow(clippy::unwrap_used)]
 
 use std::process::Command;
@@ -14,7 +14,7 @@ fn bench_transport_prints_ours_next_to_cyclone() -> anyhow::Result<()> {
     ensure!(
         std::env::var("EMBODIED_IN_NETNS").is_ok_and(|v| v == "1"),
         "DDS tests run in a private network namespace: \
-         scripts/netns.sh cargo test -p embodied_assistant --test bench_transport -- --ignored"
+         scripts/netns.sh cargo test -p embodied_app --test bench_transport -- --ignored"
     );
     // A burst shorter than the keep-last depth (50): no history can overflow, so reliable
     // delivery must bring every sample.

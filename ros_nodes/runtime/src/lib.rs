@@ -9,6 +9,7 @@
 //! - [`node`]: [`NodeIo`], the running node (domain from `ROS_DOMAIN_ID`, spinner, clock,
 //!   shutdown) and [`endpoint`]: its typed publishers and subscriptions;
 //! - [`service`]: typed service servers and clients ([`ServiceServer`], [`ServiceClient`]);
+//! - [`action`]: typed action servers and clients ([`ActionServer`], [`ActionClient`]);
 //! - [`memory`]: [`InMemoryBus`], an in-process stand-in for DDS for tests of node code;
 //! - [`clock`], [`shutdown`], [`logging`], [`dispatch`], [`exit_code`].
 //!
@@ -43,6 +44,7 @@ compile_error!(
 #[cfg(not(any(feature = "jazzy", feature = "humble")))]
 compile_error!("enable exactly one ROS distro feature: `jazzy` (default) or `humble`");
 
+pub mod action;
 pub mod clock;
 pub mod dispatch;
 pub mod endpoint;
@@ -57,6 +59,10 @@ pub mod ros_args;
 pub mod service;
 pub mod shutdown;
 
+pub use action::{
+    ActionClient, ActionError, ActionRequest, ActionServer, ActiveGoal, CancelRequest, ClientGoal,
+    GoalEvent, GoalOutcome, GoalRequest,
+};
 pub use clock::Clock;
 pub use endpoint::{Publisher, Subscriber};
 pub use memory::InMemoryBus;

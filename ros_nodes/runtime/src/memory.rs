@@ -15,6 +15,7 @@ use std::time::Duration;
 use embodied_msgs::topics::{Durability, Qos};
 use tokio::sync::{broadcast, watch};
 
+use crate::action::ActionChannel;
 use crate::service::ServiceChannel;
 
 /// A shared in-process bus. Clones share the same topics; give every node of a test the
@@ -28,6 +29,7 @@ pub struct InMemoryBus {
 struct BusInner {
     topics: HashMap<String, Arc<TopicChannel>>,
     services: HashMap<String, Arc<ServiceChannel>>,
+    actions: HashMap<String, Arc<ActionChannel>>,
     nodes: Vec<String>,
 }
 
@@ -108,6 +110,27 @@ impl InMemoryBus {
         if channel.type_name() != type_name {
             return Err(format!(
                 "the service already has type {}, not {type_name}",
+                channel.type_name()
+            ));
+        }
+        Ok(Arc::clone(channel))
+    }
+
+    /// The channel of action `action`, created on first use. Fails with the existing type
+    /// name when the action already has another type.
+    pub(crate) fn action_channel(
+        &self,
+        action: &str,
+        type_name: &str,
+    ) -> Result<Arc<ActionChannel>, String> {
+        let mut inner = lock(&self.inner);
+        let channel = inner
+            .actions
+            .entry(action.to_owned())
+            .or_insert_with(|| Arc::new(ActionChannel::new(type_name)));
+        if channel.type_name() != type_name {
+            return Err(format!(
+                "the action already has type {}, not {type_name}",
                 channel.type_name()
             ));
         }

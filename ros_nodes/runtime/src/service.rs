@@ -85,7 +85,7 @@ pub enum ServiceError {
 /// for `embodied_msgs` types here (orphan rule). Transparent: the same CDR bytes.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
-struct Wire<M>(M);
+pub(crate) struct Wire<M>(pub(crate) M);
 
 impl<M: RosMessage> ros2_client::Message for Wire<M> {}
 
@@ -95,7 +95,7 @@ type DdsClient<S> =
     ros2_client::Client<Wire<<S as RosService>::Request>, Wire<<S as RosService>::Response>>;
 
 /// The QoS of every service (rmw's `services_default`: reliable, volatile, keep last 10).
-const SERVICE_QOS: Qos = Qos::DEFAULT;
+pub(crate) const SERVICE_QOS: Qos = Qos::DEFAULT;
 
 /// One in-memory request: CDR bytes and where the CDR response goes.
 #[derive(Debug)]

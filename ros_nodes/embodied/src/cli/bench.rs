@@ -26,6 +26,9 @@ enum BenchTarget {
     /// Speech recognition: processing time, real-time factor and end-of-speech → transcript
     /// latency of our pipeline, next to whisper.cpp's default settings.
     Asr(asr::cli::BenchArgs),
+    /// The planner: planning time on the home map, path length against the grid optimum, and
+    /// time to goal between rooms driven in the simulator.
+    Planner(planner::cli::BenchArgs),
 }
 
 /// Runs the chosen benchmark.
@@ -39,6 +42,9 @@ pub fn run(args: BenchArgs) -> Result<u8, Failure> {
                 code: asr::cli::exit_code(&error),
                 error,
             }),
+        BenchTarget::Planner(args) => planner::cli::bench(args)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|(error, code)| Failure { code, error }),
         BenchTarget::Sim(args) => sim::cli::bench(args)
             .map(|()| crate::exit_codes::OK)
             .map_err(|(error, code)| Failure { code, error }),

@@ -31,9 +31,22 @@ enum Command {
     Transcribe(asr::cli::TranscribeArgs),
     /// Generate the brain's training corpus from the semantic map and config/corpus templates.
     Corpus(brain::cli::CorpusArgs),
+    /// Understand utterances, one per stdin line, as the brain does: one JSON object per line
+    /// (`say` and `actions`); the lines form one conversation.
+    Understand(brain::cli::UnderstandArgs),
+    /// Retrain the shipped assistant model reproducibly: corpus, tokenizer, MCSD and the
+    /// Transformer baseline, evaluation, report (models/assistant/).
+    TrainAssistant(brain::train::TrainAssistantArgs),
+    /// Evaluate the assistant model: exact action match per step kind on the held-out template
+    /// split, noisy inputs, memory dialogues, latency; MCSD and the Transformer side by side.
+    Eval(brain::eval::EvalArgs),
     /// Audio devices: list the microphones `audio_capture_node` can open.
     #[command(subcommand)]
     Audio(audio_capture::cli::Command),
+    /// Speech output: list the speakers `speech_out_node` can open, or say a text (eSpeak NG)
+    /// on one or into a WAV file.
+    #[command(subcommand)]
+    Speech(speech_out::cli::Command),
     /// The robot's long-term memory database: recall, remember, forget, where is, check.
     Memory(embodied_memory::cli::MemoryArgs),
     /// Speech-recognition weights: fetch whisper models (converted to ggml) into the cache.
@@ -87,7 +100,23 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Corpus(args) => brain::cli::run(&args)
             .map(|()| crate::exit_codes::OK)
             .exit_code(crate::exit_codes::CONFIG),
+        // Answers go to stdout line by line; a bad line is an error object there, not a failure.
+        Command::Understand(args) => brain::cli::run_understand(&args)
+            .map(|_summary| crate::exit_codes::OK)
+            .exit_code(crate::exit_codes::MODEL),
+        Command::TrainAssistant(args) => brain::train::run(&args)
+            .map(|()| crate::exit_codes::OK)
+            .exit_code(crate::exit_codes::MODEL),
+        Command::Eval(args) => brain::eval::run(&args)
+            .map(|()| crate::exit_codes::OK)
+            .exit_code(crate::exit_codes::MODEL),
         Command::Audio(command) => audio_capture::cli::run(&command, &mut std::io::stdout().lock())
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|error| Failure {
+                code: error.exit_code(),
+                error: error.into(),
+            }),
+        Command::Speech(command) => speech_out::cli::run(&command, &mut std::io::stdout().lock())
             .map(|()| crate::exit_codes::OK)
             .map_err(|error| Failure {
                 code: error.exit_code(),

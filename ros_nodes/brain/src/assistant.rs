@@ -1,0 +1,346 @@
+//! The trained assistant model: an MCSD checkpoint (`models/assistant/`) that reads a
+//! [`Prompt`] and writes a [`ModelOutput`], decoded under the [`OutputGrammar`] so every answer
+//! parses and names only canonical places and objects.
+//!
+//! The model is loaded once and shared ([`Arc<AssistantModel>`]); each dialogue is a
+//! [`Conversation`] that owns the MCSD recurrent state. A turn feeds
+//! `<s><user>PROMPT<robot>` (the prompt in one chunked forward pass), then decodes the answer
+//! greedily under the grammar up to `</s>`; the state has then consumed prompt and answer, so the
+//! dialogue so far is carried by the state and never re-fed.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use brain::assistant::AssistantModel;
+//! use brain::{Grounding, Prompt};
+//! # fn main() -> Result<(), brain::Error> {
+//! let model = Arc::new(AssistantModel::load(&AssistantModel::find_default()?)?);
+//! let mut conversation = model.new_conversation();
+//! let turn = conversation.respond(&Prompt::new(Grounding::default(), "go to the kitchen")?)?;
+//! println!("{} ({} ms)", turn.text, turn.elapsed.as_millis());
+//! # Ok(()) }
+//! ```
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use candle_core::{Device, Tensor};
+use mcsd::checkpoint::{self, ModelKind};
+use mcsd::constrain::{AutomatonConstraint, ByteAutomaton};
+use mcsd::decoder::Decoder;
+use mcsd::generate::{GenerateOptions, Generator, StopReason};
+use mcsd::model::Model;
+use mcsd::state::State;
+use mcsd::tokenizer::{Special, Tokenizer};
+
+use crate::error::Error;
+use crate::grammar::OutputGrammar;
+use crate::prompt::{ModelOutput, Prompt};
+
+/// Directory of the shipped checkpoint, relative to a workspace root or installed share.
+pub const CHECKPOINT_DIR: &str = "models/assistant";
+/// The ament package whose share directory holds `models/` when installed.
+const PACKAGE: &str = "embodied_assistant";
+/// Upper bound on answer tokens: the grammar bounds an answer to ~350 bytes, and every token
+/// carries at least one byte.
+const MAX_ANSWER_TOKENS: usize = 400;
+
+fn model_error(what: impl Into<String>) -> impl FnOnce(mcsd::error::Error) -> Error {
+    let what = what.into();
+    move |source| Error::Model { what, source }
+}
+
+/// The output grammar shared between turns: the DFA is built once, each turn only carries a
+/// state id.
+#[derive(Debug, Clone)]
+pub(crate) struct SharedGrammar(pub(crate) Arc<OutputGrammar>);
+
+impl ByteAutomaton for SharedGrammar {
+    type State = <OutputGrammar as ByteAutomaton>::State;
+    fn start(&self) -> Self::State {
+        self.0.start()
+    }
+    fn next(&self, state: &Self::State, byte: u8) -> Option<Self::State> {
+        self.0.next(state, byte)
+    }
+    fn is_accepting(&self, state: &Self::State) -> bool {
+        self.0.is_accepting(state)
+    }
+}
+
+/// One answered utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turn {
+    /// The parsed answer.
+    pub output: ModelOutput,
+    /// The answer text as decoded (what [`ModelOutput::parse`] read).
+    pub text: String,
+    /// Tokens of the prompt, special tokens included.
+    pub prompt_tokens: usize,
+    /// Tokens of the answer, `</s>` included.
+    pub answer_tokens: usize,
+    /// Wall time of the turn: prompt prefill plus constrained decoding.
+    pub elapsed: Duration,
+}
+
+/// Feeds `prompt` into `state` and decodes the answer under the grammar; on error the state is
+/// left as it was. Generic so the evaluation runs the MCSD model and the Transformer baseline
+/// through exactly the same path.
+pub(crate) fn respond_with<M: Decoder>(
+    model: &M,
+    tokenizer: &Tokenizer,
+    grammar: &SharedGrammar,
+    state: &mut M::State,
+    prompt: &Prompt,
+) -> Result<Turn, Error> {
+    let started = Instant::now();
+    let _span = tracing::debug_span!("brain.generate").entered();
+    let prompt_ids = tokenizer
+        .encode_prompt(&prompt.to_text())
+        .map_err(model_error("encoding the prompt"))?;
+    let generator =
+        Generator::new(model, tokenizer, Device::Cpu).map_err(model_error("starting decoding"))?;
+    let options = GenerateOptions {
+        max_new_tokens: MAX_ANSWER_TOKENS,
+        ..GenerateOptions::default()
+    };
+    let mut constraint = AutomatonConstraint::new(grammar.clone());
+    let mut working = state.clone();
+    let generation = generator
+        .generate(
+            &mut working,
+            &prompt_ids,
+            &options,
+            Some(&mut constraint),
+            |_| ControlFlow::Continue(()),
+        )
+        .map_err(model_error("decoding the answer"))?;
+    let mut answer_tokens = generation.tokens.len();
+    if generation.stop_reason != StopReason::EndToken {
+        // Close the turn as training examples are closed, so the next turn starts cleanly.
+        let eos = Tensor::new(&[tokenizer.special_id(Special::Eos)], &Device::Cpu)
+            .map_err(|e| model_error("closing the turn")(e.into()))?;
+        model
+            .forward_step(&eos, &mut working)
+            .map_err(model_error("closing the turn"))?;
+        answer_tokens += 1;
+    }
+    let output = ModelOutput::parse(&generation.text)?;
+    *state = working;
+    Ok(Turn {
+        output,
+        text: generation.text,
+        prompt_tokens: prompt_ids.len(),
+        answer_tokens,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The trained assistant: MCSD weights, tokenizer and output grammar, loaded once and shared.
+pub struct AssistantModel {
+    model: Model,
+    tokenizer: Tokenizer,
+    grammar: SharedGrammar,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for AssistantModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssistantModel")
+            .field("dir", &self.dir)
+            .field("config", self.model.config())
+            .field("vocab_size", &self.tokenizer.vocab_size())
+            .finish()
+    }
+}
+
+impl AssistantModel {
+    /// Loads a checkpoint directory (`config.json`, `model.safetensors`, `tokenizer.json`),
+    /// refusing a missing file, a vocabulary that disagrees with the config, a corrupt weights
+    /// file, missing, unexpected or misshapen tensors, or a checkpoint of another architecture.
+    ///
+    /// # Errors
+    /// [`Error::NoCheckpoint`] when the directory holds no weights; [`Error::Model`] with the
+    /// model crate's reason for any other refusal; [`Error::Grammar`].
+    pub fn load(dir: &Path) -> Result<Self, Error> {
+        if !dir.join(checkpoint::WEIGHTS_FILE).is_file() {
+            return Err(Error::NoCheckpoint {
+                path: dir.to_path_buf(),
+                reason: format!(
+                    "no {} (train one with `embodied train-assistant`)",
+                    checkpoint::WEIGHTS_FILE
+                ),
+            });
+        }
+        let what = format!("loading the assistant checkpoint {}", dir.display());
+        let kind = checkpoint::detect_kind(dir).map_err(model_error(what.clone()))?;
+        if kind != ModelKind::Mcsd {
+            return Err(Error::Invalid {
+                what: "assistant checkpoint kind",
+                value: kind.to_string(),
+                reason: format!("{} must hold an MCSD model", dir.display()),
+            });
+        }
+        let loaded = checkpoint::load_model::<Model>(dir, &Device::Cpu)
+            .map_err(model_error(what.clone()))?;
+        let grammar = SharedGrammar(Arc::new(OutputGrammar::new()?));
+        tracing::info!(
+            dir = %dir.display(),
+            parameters = loaded.model.n_params(),
+            vocab = loaded.tokenizer.vocab_size(),
+            "assistant model loaded"
+        );
+        Ok(Self {
+            model: loaded.model,
+            tokenizer: loaded.tokenizer,
+            grammar,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The shipped checkpoint: `share/embodied_assistant/models/assistant` under each prefix of
+    /// `AMENT_PREFIX_PATH`, then `models/assistant` under the current directory and its
+    /// ancestors, then under the workspace this crate was built from.
+    ///
+    /// # Errors
+    /// [`Error::NoCheckpoint`] listing where it looked.
+    pub fn find_default() -> Result<PathBuf, Error> {
+        let installed: Vec<PathBuf> = std::env::var_os("AMENT_PREFIX_PATH")
+            .map(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|prefix| prefix.join("share").join(PACKAGE))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let starts: Vec<PathBuf> = std::env::current_dir()
+            .ok()
+            .into_iter()
+            .chain([PathBuf::from(env!("CARGO_MANIFEST_DIR"))])
+            .collect();
+        let candidates = installed.into_iter().chain(
+            starts
+                .iter()
+                .flat_map(|s| s.ancestors().map(Path::to_path_buf)),
+        );
+        for root in candidates {
+            let dir = root.join(CHECKPOINT_DIR);
+            if dir.join(checkpoint::WEIGHTS_FILE).is_file() {
+                return Ok(dir);
+            }
+        }
+        Err(Error::NoCheckpoint {
+            path: PathBuf::from(format!(
+                "$AMENT_PREFIX_PATH/share/{PACKAGE}/{CHECKPOINT_DIR}, and {CHECKPOINT_DIR} under {}",
+                starts
+                    .iter()
+                    .map(|s| format!("{} and its ancestors", s.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            reason: format!("no {}", checkpoint::WEIGHTS_FILE),
+        })
+    }
+
+    /// A new dialogue with an empty recurrent state.
+    pub fn new_conversation(self: &Arc<Self>) -> Conversation {
+        Conversation {
+            state: self.empty_state(),
+            model: Arc::clone(self),
+        }
+    }
+
+    /// The checkpoint directory it was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The MCSD model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The tokenizer.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    fn empty_state(&self) -> State {
+        State::new(1, self.model.config(), &Device::Cpu).expect("State::new fails only for batch 0")
+    }
+}
+
+/// One dialogue: the MCSD recurrent state holding everything said so far.
+#[derive(Debug)]
+pub struct Conversation {
+    model: Arc<AssistantModel>,
+    state: State,
+}
+
+impl Conversation {
+    /// One turn: feeds the prompt, decodes the answer under the output grammar, and advances the
+    /// state by prompt and answer. On error the state is unchanged.
+    ///
+    /// # Errors
+    /// [`Error::Model`] when a forward pass fails; [`Error::ParseOutput`] if the decoded text
+    /// does not parse (only possible when the length bound cut the answer).
+    pub fn respond(&mut self, prompt: &Prompt) -> Result<Turn, Error> {
+        let model = &self.model;
+        let turn = respond_with(
+            &model.model,
+            &model.tokenizer,
+            &model.grammar,
+            &mut self.state,
+            prompt,
+        )?;
+        tracing::debug!(
+            prompt_tokens = turn.prompt_tokens,
+            answer_tokens = turn.answer_tokens,
+            elapsed_ms = turn.elapsed.as_secs_f64() * 1e3,
+            position = self.state.pos(),
+            "assistant turn"
+        );
+        Ok(turn)
+    }
+
+    /// Writes the recurrent state (safetensors; restoring it is bit-exact).
+    ///
+    /// # Errors
+    /// [`Error::Model`] when writing fails.
+    pub fn save_state(&self, path: &Path) -> Result<(), Error> {
+        self.state.save(path).map_err(model_error(format!(
+            "saving the dialogue state {}",
+            path.display()
+        )))
+    }
+
+    /// Replaces the recurrent state with one written by [`Conversation::save_state`] for this
+    /// model's config.
+    ///
+    /// # Errors
+    /// [`Error::Model`] when the file is unreadable or does not match the model.
+    pub fn load_state(&mut self, path: &Path) -> Result<(), Error> {
+        let state = State::load(path, self.model.model.config(), &Device::Cpu).map_err(
+            model_error(format!("loading the dialogue state {}", path.display())),
+        )?;
+        if state.batch() != 1 {
+            return Err(Error::Invalid {
+                what: "dialogue state batch",
+                value: state.batch().to_string(),
+                reason: format!("{} holds more than one sequence", path.display()),
+            });
+        }
+        self.state = state;
+        Ok(())
+    }
+
+    /// Forgets the dialogue: back to the empty state.
+    pub fn reset(&mut self) {
+        self.state.reset();
+    }
+
+    /// Tokens consumed so far (prompts and answers).
+    pub fn position(&self) -> usize {
+        self.state.pos()
+    }
+}

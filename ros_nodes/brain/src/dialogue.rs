@@ -1,0 +1,374 @@
+//! One conversation with the robot: the model's [`Conversation`] (the dialogue so far, in its
+//! recurrent state), the long-term [`Memory`], and the robot's live [`RobotState`].
+//!
+//! [`Dialogue::handle`] answers one utterance:
+//! 1. retrieves the memory facts relevant to it ([`Retriever`]: objects named directly or by
+//!    alias, free-text recall, the user's own facts);
+//! 2. builds the [`Prompt`] (room, battery, perceived objects, facts, utterance) and lets the
+//!    model answer under the output grammar (only known places and objects can be named, so an
+//!    unknown place gets a clarification, never an invented target);
+//! 3. checks that status and describe answers agree with the live state
+//!    ([`state::enforce_grounding`]);
+//! 4. executes the answer's memory operations (remember, overwrite on correction, forget) and
+//!    records the turn as an episode, in one memory transaction.
+//!
+//! Perception updates go through [`Dialogue::observe`], which also keeps perception-derived
+//! object locations in the memory.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use brain::assistant::AssistantModel;
+//! use brain::dialogue::{Dialogue, DialogueOptions};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let model = Arc::new(AssistantModel::load(&AssistantModel::find_default()?)?);
+//! let memory = embodied_memory::Memory::open_in_memory()?;
+//! let mut dialogue = Dialogue::new(&model, memory, embodied_memory::Aliases::new(), DialogueOptions::default());
+//! let reply = dialogue.handle("my keys are in the bedroom")?;
+//! println!("{}", serde_json::to_string(&reply.understanding)?);
+//! # Ok(()) }
+//! ```
+
+pub mod recall;
+pub mod state;
+pub mod suite;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use embodied_memory::{Aliases, Memory, Time};
+use tracing::debug;
+
+use crate::actions::Understanding;
+use crate::assistant::{AssistantModel, Conversation};
+use crate::prompt::{Fact, Grounding, MAX_UTTERANCE_CHARS, MemoryOp, Prompt, normalize_utterance};
+pub use recall::{PerceptionRecorder, Retriever};
+pub use state::RobotState;
+
+/// Why an utterance got no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum DialogueError {
+    /// The utterance is empty (after trimming) or longer than allowed.
+    #[error("utterance {what}")]
+    Utterance {
+        /// What is wrong: "is empty", "has 412 characters, more than 300".
+        what: String,
+    },
+    /// The model or the prompt failed (boxed: the model's errors are large).
+    #[error(transparent)]
+    Brain(Box<crate::Error>),
+    /// The memory failed.
+    #[error("memory: {what}: {source}")]
+    Memory {
+        /// What was being done.
+        what: &'static str,
+        /// The memory's error.
+        #[source]
+        source: embodied_memory::Error,
+    },
+    /// A robot state given as JSON is malformed.
+    #[error("robot state {text:?}: {reason}")]
+    State {
+        /// The JSON text.
+        text: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl From<crate::Error> for DialogueError {
+    fn from(error: crate::Error) -> Self {
+        Self::Brain(Box::new(error))
+    }
+}
+
+fn memory_error(what: &'static str) -> impl FnOnce(embodied_memory::Error) -> DialogueError {
+    move |source| DialogueError::Memory { what, source }
+}
+
+/// Dialogue tunables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DialogueOptions {
+    /// Episode session name (one per conversation).
+    pub session: String,
+    /// Most memory facts in one prompt.
+    pub max_facts: usize,
+    /// Longest utterance answered, characters (at most [`MAX_UTTERANCE_CHARS`]).
+    pub max_utterance_chars: usize,
+    /// Whether each turn is recorded as an episode in the memory.
+    pub record_episodes: bool,
+}
+
+impl Default for DialogueOptions {
+    fn default() -> Self {
+        Self {
+            session: "dialogue".to_owned(),
+            max_facts: 3,
+            max_utterance_chars: MAX_UTTERANCE_CHARS,
+            record_episodes: true,
+        }
+    }
+}
+
+/// Where an utterance came from, for the episode record.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UtteranceInfo {
+    /// The utterance's id (`Transcript.utterance_id`); empty when not from speech.
+    pub utterance_id: String,
+    /// When the user stopped speaking.
+    pub speech_end: Option<Time>,
+    /// When the transcript was ready.
+    pub transcript: Option<Time>,
+}
+
+/// Where the time of one turn went.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Memory retrieval.
+    pub retrieval: Duration,
+    /// Model: prompt prefill and constrained decoding.
+    pub inference: Duration,
+    /// Memory writes (operations and episode, one transaction).
+    pub memory: Duration,
+    /// The whole turn.
+    pub total: Duration,
+}
+
+/// The answer to one utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// What to say and do (the `embodied understand` JSON).
+    pub understanding: Understanding,
+    /// The memory operations executed.
+    pub memory_ops: Vec<MemoryOp>,
+    /// The facts the prompt carried.
+    pub facts: Vec<Fact>,
+    /// The model's input text.
+    pub prompt: String,
+    /// The model's output text, as decoded.
+    pub model_text: String,
+    /// The model's say text when the state check replaced it.
+    pub replaced_say: Option<String>,
+    /// Prompt tokens.
+    pub prompt_tokens: usize,
+    /// Answer tokens.
+    pub answer_tokens: usize,
+    /// Timings.
+    pub timings: Timings,
+}
+
+/// One conversation: model state, memory and live robot state.
+#[derive(Debug)]
+pub struct Dialogue {
+    conversation: Conversation,
+    memory: Memory,
+    aliases: Aliases,
+    state: RobotState,
+    retriever: Retriever,
+    perception: PerceptionRecorder,
+    options: DialogueOptions,
+}
+
+/// Now on the system clock, as a ROS time.
+pub fn system_now() -> Time {
+    Time::from_system_time(SystemTime::now())
+}
+
+impl Dialogue {
+    /// A new conversation of `model` over `memory`; `aliases` name places and objects (from
+    /// the semantic map). The robot state starts as [`RobotState::default`].
+    pub fn new(
+        model: &Arc<AssistantModel>,
+        memory: Memory,
+        aliases: Aliases,
+        options: DialogueOptions,
+    ) -> Self {
+        Self {
+            conversation: model.new_conversation(),
+            memory,
+            aliases,
+            state: RobotState::default(),
+            retriever: Retriever {
+                max_facts: options.max_facts,
+            },
+            perception: PerceptionRecorder::default(),
+            options,
+        }
+    }
+
+    /// The live robot state.
+    pub fn state(&self) -> &RobotState {
+        &self.state
+    }
+
+    /// Replaces the room and battery; perceived objects go through [`Dialogue::observe`].
+    pub fn set_pose_and_battery(&mut self, room: embodied_world::PlaceId, battery_pct: u8) {
+        self.state.room = room;
+        self.state.battery_pct = battery_pct.min(100);
+    }
+
+    /// Replaces the whole live state and records the perceived object locations in memory
+    /// (only those that changed).
+    ///
+    /// # Errors
+    /// [`DialogueError::Memory`] when the locations cannot be written; the state is updated
+    /// anyway.
+    pub fn observe(&mut self, state: RobotState, now: &Time) -> Result<(), DialogueError> {
+        self.state = state;
+        self.perception
+            .record(&mut self.memory, &self.state, now)
+            .map_err(memory_error("recording perceived objects"))?;
+        Ok(())
+    }
+
+    /// The memory.
+    pub fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
+    /// The aliases used for retrieval.
+    pub fn aliases(&self) -> &Aliases {
+        &self.aliases
+    }
+
+    /// Ends the conversation and hands the memory back (e.g. to reopen it later).
+    pub fn into_memory(self) -> Memory {
+        self.memory
+    }
+
+    /// Starts a new conversation (the model forgets the dialogue; the memory stays).
+    pub fn restart_conversation(&mut self) {
+        self.conversation.reset();
+    }
+
+    /// Answers `utterance` now (system clock) with no speech information.
+    ///
+    /// # Errors
+    /// As [`Dialogue::handle_at`].
+    pub fn handle(&mut self, utterance: &str) -> Result<Reply, DialogueError> {
+        self.handle_at(utterance, &UtteranceInfo::default(), &system_now())
+    }
+
+    /// Answers `utterance` at time `now` (see the module docs).
+    ///
+    /// # Errors
+    /// [`DialogueError::Utterance`] for an empty or overlong utterance (nothing else happens);
+    /// [`DialogueError::Brain`] when the model fails (the conversation is unchanged);
+    /// [`DialogueError::Memory`] when retrieval or the memory writes fail (the writes of this
+    /// utterance are then all rolled back).
+    pub fn handle_at(
+        &mut self,
+        utterance: &str,
+        info: &UtteranceInfo,
+        now: &Time,
+    ) -> Result<Reply, DialogueError> {
+        let started = Instant::now();
+        let utterance = check_utterance(utterance, self.options.max_utterance_chars)?;
+        let facts = self
+            .retriever
+            .retrieve(&self.memory, &self.aliases, &utterance, &self.state, now)
+            .map_err(memory_error("retrieving facts"))?;
+        let retrieved = Instant::now();
+        let grounding = Grounding {
+            room: self.state.room,
+            battery_pct: self.state.battery_pct,
+            perceived: self.state.perceived_for_prompt(),
+            facts: facts.clone(),
+        };
+        let prompt = Prompt::new(grounding, &utterance)?;
+        let turn = self.conversation.respond(&prompt)?;
+        let inferred = Instant::now();
+        let (mut understanding, memory_ops) = turn.output.into_parts();
+        let replaced_say = state::enforce_grounding(&mut understanding, &self.state);
+        let episode = self.options.record_episodes.then(|| embodied_memory::Turn {
+            session: self.options.session.clone(),
+            utterance_id: info.utterance_id.clone(),
+            user_text: utterance.clone(),
+            reply_text: understanding.say.clone(),
+            actions: serde_json::to_string(&understanding.actions).unwrap_or_default(),
+            speech_end: info.speech_end.clone(),
+            transcript: info.transcript.clone(),
+            reply: now.clone(),
+        });
+        if !memory_ops.is_empty() || episode.is_some() {
+            self.memory
+                .batch(now, |batch| {
+                    recall::apply_memory_ops(batch, &memory_ops, &info.utterance_id, &utterance)?;
+                    if let Some(episode) = &episode {
+                        batch.record_turn(episode)?;
+                    }
+                    Ok(())
+                })
+                .map_err(memory_error("writing the turn"))?;
+        }
+        for op in &memory_ops {
+            if let MemoryOp::Forget { subject, .. } = op {
+                self.perception.forget(subject);
+            }
+        }
+        let finished = Instant::now();
+        let timings = Timings {
+            retrieval: retrieved - started,
+            inference: inferred - retrieved,
+            memory: finished - inferred,
+            total: finished - started,
+        };
+        debug!(
+            prompt = %prompt.to_text(),
+            answer = %turn.text,
+            total_ms = timings.total.as_secs_f64() * 1e3,
+            "utterance answered"
+        );
+        Ok(Reply {
+            understanding,
+            memory_ops,
+            facts,
+            prompt: prompt.to_text(),
+            model_text: turn.text,
+            replaced_say,
+            prompt_tokens: turn.prompt_tokens,
+            answer_tokens: turn.answer_tokens,
+            timings,
+        })
+    }
+}
+
+/// The utterance normalised, or why it is refused.
+fn check_utterance(utterance: &str, max_chars: usize) -> Result<String, DialogueError> {
+    let normalized = normalize_utterance(utterance);
+    if normalized.is_empty() {
+        return Err(DialogueError::Utterance {
+            what: "is empty".to_owned(),
+        });
+    }
+    let limit = max_chars.min(MAX_UTTERANCE_CHARS);
+    let chars = normalized.chars().count();
+    if chars > limit {
+        return Err(DialogueError::Utterance {
+            what: format!("has {chars} characters, more than {limit}"),
+        });
+    }
+    Ok(normalized)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utterances_are_normalised_and_bounded() {
+        assert_eq!(
+            check_utterance("  go\tto the\nkitchen ", 300).unwrap(),
+            "go to the kitchen"
+        );
+        assert_eq!(
+            check_utterance(" \t ", 300).unwrap_err().to_string(),
+            "utterance is empty"
+        );
+        let long = "a ".repeat(200);
+        assert_eq!(
+            check_utterance(&long, 1000).unwrap_err().to_string(),
+            "utterance has 399 characters, more than 300"
+        );
+        assert!(check_utterance("hello there", 5).is_err());
+    }
+}

@@ -1,0 +1,443 @@
+//! The robot's live state as the dialogue sees it (room, battery, what it perceives), its
+//! `--state` JSON form, and the check that status and describe answers agree with it.
+
+use std::collections::BTreeSet;
+
+use embodied_memory::Aliases;
+use embodied_world::{ObjectId, PlaceId};
+use serde::Deserialize;
+
+use super::DialogueError;
+use crate::actions::{Action, Understanding};
+use crate::prompt::{MAX_SUBJECT_WORDS, MAX_WORD_BYTES, Perceived};
+
+/// Most perceived objects put in one prompt (the model was trained on a handful; canonical
+/// objects go first).
+pub const MAX_PERCEIVED_IN_PROMPT: usize = 6;
+
+/// What the robot knows about itself right now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobotState {
+    /// The room it is in.
+    pub room: PlaceId,
+    /// Battery charge, percent in [0, 100].
+    pub battery_pct: u8,
+    /// What it perceives now (label and room).
+    pub perceived: Vec<Perceived>,
+}
+
+impl Default for RobotState {
+    /// The default of `embodied understand`: living room, 80 %, nothing perceived yet.
+    fn default() -> Self {
+        Self {
+            room: PlaceId::LivingRoom,
+            battery_pct: 80,
+            perceived: Vec::new(),
+        }
+    }
+}
+
+/// `--state` JSON: every field optional, missing ones keep the default.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateJson {
+    room: Option<String>,
+    battery: Option<f64>,
+    perceived: Option<Vec<PerceivedJson>>,
+}
+
+/// A perceived object: `"cup"` (in the robot's room) or `{"label": "cup", "room": "kitchen"}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PerceivedJson {
+    Label(String),
+    Placed { label: String, room: Option<String> },
+}
+
+impl RobotState {
+    /// Parses the `--state` JSON, e.g.
+    /// `{"room": "kitchen", "battery": 55, "perceived": ["cup", {"label": "keys", "room": "kitchen"}]}`:
+    /// `room` a place name or alias, `battery` percent in [0, 100], `perceived` labels (in the
+    /// robot's room unless a room is given). Missing fields keep [`RobotState::default`].
+    ///
+    /// # Errors
+    /// [`DialogueError::State`] naming the bad field.
+    pub fn from_json(text: &str, aliases: &Aliases) -> Result<Self, DialogueError> {
+        let bad = |reason: String| DialogueError::State {
+            text: text.to_owned(),
+            reason,
+        };
+        let json: StateJson = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let mut state = Self::default();
+        if let Some(room) = &json.room {
+            state.room = resolve_place(aliases, room)
+                .ok_or_else(|| bad(format!("room {room:?} is not a known place")))?;
+        }
+        if let Some(battery) = json.battery {
+            if !(battery.is_finite() && (0.0..=100.0).contains(&battery)) {
+                return Err(bad(format!(
+                    "battery {battery} is not a percentage in [0, 100]"
+                )));
+            }
+            state.battery_pct = battery.round() as u8;
+        }
+        for item in json.perceived.unwrap_or_default() {
+            let (label, room) = match item {
+                PerceivedJson::Label(label) => (label, None),
+                PerceivedJson::Placed { label, room } => (label, room),
+            };
+            let clean = clean_label(&label, aliases)
+                .ok_or_else(|| bad(format!("perceived label {label:?} is not 1-3 short words")))?;
+            let room = match room {
+                Some(room) => resolve_place(aliases, &room).ok_or_else(|| {
+                    bad(format!("room {room:?} of {label:?} is not a known place"))
+                })?,
+                None => state.room,
+            };
+            state.perceived.push(Perceived { label: clean, room });
+        }
+        Ok(state)
+    }
+
+    /// Sets the battery from a ROS `BatteryState.percentage` (a fraction in [0, 1]); NaN
+    /// (unknown) and out-of-range values leave it as it was.
+    pub fn set_battery_fraction(&mut self, fraction: f32) {
+        if fraction.is_finite() && (0.0..=1.0).contains(&fraction) {
+            self.battery_pct = (fraction * 100.0).round() as u8;
+        }
+    }
+
+    /// The perceived objects for a prompt: canonical objects first, then scenery, at most
+    /// [`MAX_PERCEIVED_IN_PROMPT`], without repeats.
+    pub fn perceived_for_prompt(&self) -> Vec<Perceived> {
+        let mut seen = BTreeSet::new();
+        let (objects, scenery): (Vec<&Perceived>, Vec<&Perceived>) = self
+            .perceived
+            .iter()
+            .partition(|p| ObjectId::from_name(&p.label).is_some());
+        objects
+            .into_iter()
+            .chain(scenery)
+            .filter(|p| seen.insert((p.label.clone(), p.room)))
+            .take(MAX_PERCEIVED_IN_PROMPT)
+            .cloned()
+            .collect()
+    }
+
+    /// Whether the robot perceives `object` now.
+    pub fn perceives(&self, object: ObjectId) -> bool {
+        self.perceived.iter().any(|p| p.label == object.name())
+    }
+}
+
+/// The canonical place of a name or alias.
+pub fn resolve_place(aliases: &Aliases, name: &str) -> Option<PlaceId> {
+    let lowered = name.trim().to_lowercase();
+    PlaceId::from_name(&lowered)
+        .or_else(|| aliases.canonical(&lowered).and_then(PlaceId::from_name))
+}
+
+/// The canonical object of a name or alias.
+pub fn resolve_object(aliases: &Aliases, name: &str) -> Option<ObjectId> {
+    let lowered = name.trim().to_lowercase();
+    ObjectId::from_name(&lowered)
+        .or_else(|| aliases.canonical(&lowered).and_then(ObjectId::from_name))
+}
+
+/// A detector label in the prompt's form: the canonical object name when it names one
+/// (directly or by alias, `remote_control` too), else lowercase words of letters; `None` when
+/// nothing usable is left (digits, too many or too long words).
+pub fn clean_label(raw: &str, aliases: &Aliases) -> Option<String> {
+    let spaced = raw.replace(['_', '-'], " ");
+    if let Some(object) = resolve_object(aliases, &spaced) {
+        return Some(object.name().to_owned());
+    }
+    let words: Vec<String> = spaced
+        .split_whitespace()
+        .map(|word| word.to_lowercase())
+        .collect();
+    let valid = !words.is_empty()
+        && words.len() <= MAX_SUBJECT_WORDS
+        && words.iter().all(|word| {
+            word.len() <= MAX_WORD_BYTES
+                && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'')
+        });
+    valid.then(|| words.join(" "))
+}
+
+/// What the robot says for a status request, from the live state (the corpus's phrasing).
+pub fn status_sentence(state: &RobotState) -> String {
+    format!(
+        "I'm in the {} and my battery is at {} percent.",
+        state.room, state.battery_pct
+    )
+}
+
+/// What the robot says for a describe request, from the live state (the corpus's phrasing).
+pub fn describe_sentence(state: &RobotState) -> String {
+    let seen: Vec<String> = state
+        .perceived_for_prompt()
+        .iter()
+        .map(|p| format!("the {}", p.label))
+        .collect();
+    match seen.as_slice() {
+        [] => format!(
+            "I don't see anything in particular here in the {}.",
+            state.room
+        ),
+        [one] => format!("Here in the {} I can see {one}.", state.room),
+        [init @ .., last] => format!(
+            "Here in the {} I can see {} and {last}.",
+            state.room,
+            init.join(", ")
+        ),
+    }
+}
+
+/// Checks that the say text of a status-only or describe-only answer agrees with the live
+/// state, and replaces it with the state's own sentence when it does not (a room other than
+/// the robot's, a battery figure other than its charge, an object it does not perceive, or a
+/// status answer naming neither room nor battery). Returns the text replaced, if any.
+pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) -> Option<String> {
+    let say = understanding.say.to_lowercase();
+    let rooms_named: Vec<PlaceId> = PlaceId::ALL
+        .iter()
+        .copied()
+        .filter(|place| contains_phrase(&say, place.name()))
+        .collect();
+    let wrong_room = rooms_named.iter().any(|place| *place != state.room);
+    let replacement = match understanding.actions.as_slice() {
+        [Action::Status] => {
+            let percents = percent_figures(&say);
+            let wrong_battery = percents
+                .iter()
+                .any(|pct| *pct != u32::from(state.battery_pct));
+            let says_nothing = rooms_named.is_empty() && percents.is_empty();
+            (wrong_room || wrong_battery || says_nothing).then(|| status_sentence(state))
+        }
+        [Action::Describe] => {
+            let unseen_object = ObjectId::ALL
+                .iter()
+                .any(|object| contains_phrase(&say, object.name()) && !state.perceives(*object));
+            (wrong_room || unseen_object).then(|| describe_sentence(state))
+        }
+        _ => None,
+    }?;
+    tracing::warn!(model_say = %understanding.say, state_say = %replacement, "answer disagreed with the robot's state; said the state instead");
+    Some(std::mem::replace(&mut understanding.say, replacement))
+}
+
+/// Whether `phrase` occurs in lowercase `text` as whole words.
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let padded: String = format!(
+        " {} ",
+        text.chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '\'' {
+                c
+            } else {
+                ' '
+            })
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    padded.contains(&format!(" {phrase} "))
+}
+
+/// Numbers followed by `percent` or `%` in lowercase `text`.
+fn percent_figures(text: &str) -> Vec<u32> {
+    let spaced = text.replace('%', " percent ");
+    let words: Vec<&str> = spaced
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .filter(|pair| pair[1] == "percent")
+        .filter_map(|pair| pair[0].parse().ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aliases() -> Aliases {
+        let mut aliases = Aliases::new();
+        aliases.add("office", ["study"]);
+        aliases.add("remote control", ["clicker"]);
+        aliases
+    }
+
+    #[test]
+    fn state_json_overrides_defaults_and_resolves_aliases() {
+        let state = RobotState::from_json(
+            r#"{"room": "study", "battery": 42.4, "perceived": ["clicker", {"label": "Sofa"}, {"label": "cup", "room": "kitchen"}]}"#,
+            &aliases(),
+        )
+        .unwrap();
+        assert_eq!(state.room, PlaceId::Office);
+        assert_eq!(state.battery_pct, 42);
+        let labels: Vec<(&str, PlaceId)> = state
+            .perceived
+            .iter()
+            .map(|p| (p.label.as_str(), p.room))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("remote control", PlaceId::Office),
+                ("sofa", PlaceId::Office),
+                ("cup", PlaceId::Kitchen)
+            ]
+        );
+        assert_eq!(
+            RobotState::from_json("{}", &aliases()).unwrap(),
+            RobotState::default()
+        );
+    }
+
+    #[test]
+    fn bad_state_json_names_the_field() {
+        for (json, needle) in [
+            (r#"{"room": "garage"}"#, "garage"),
+            (r#"{"battery": 120}"#, "battery"),
+            (r#"{"perceived": ["x1"]}"#, "x1"),
+            (r#"{"speed": 1}"#, "speed"),
+            ("not json", "expected"),
+        ] {
+            let error = RobotState::from_json(json, &aliases()).unwrap_err();
+            assert!(error.to_string().contains(needle), "{json}: {error}");
+        }
+    }
+
+    #[test]
+    fn labels_are_cleaned_to_prompt_words() {
+        let aliases = aliases();
+        assert_eq!(
+            clean_label("remote_control", &aliases).unwrap(),
+            "remote control"
+        );
+        assert_eq!(
+            clean_label("Water Bottle", &aliases).unwrap(),
+            "water bottle"
+        );
+        assert_eq!(
+            clean_label("coffee table", &aliases).unwrap(),
+            "coffee table"
+        );
+        assert_eq!(clean_label("chair_2", &aliases), None);
+        assert_eq!(clean_label("a b c d", &aliases), None);
+        assert_eq!(clean_label("", &aliases), None);
+    }
+
+    #[test]
+    fn battery_fraction_follows_ros_convention() {
+        let mut state = RobotState::default();
+        state.set_battery_fraction(0.456);
+        assert_eq!(state.battery_pct, 46);
+        state.set_battery_fraction(f32::NAN);
+        state.set_battery_fraction(1.5);
+        assert_eq!(state.battery_pct, 46);
+    }
+
+    #[test]
+    fn prompt_lists_objects_first_without_repeats() {
+        let mut state = RobotState::default();
+        for label in ["sofa", "cup", "lamp", "cup", "keys"] {
+            state.perceived.push(Perceived {
+                label: label.into(),
+                room: PlaceId::LivingRoom,
+            });
+        }
+        let labels: Vec<String> = state
+            .perceived_for_prompt()
+            .into_iter()
+            .map(|p| p.label)
+            .collect();
+        assert_eq!(labels, ["cup", "keys", "sofa", "lamp"]);
+    }
+
+    fn answer(say: &str, action: Action) -> Understanding {
+        Understanding {
+            say: say.into(),
+            actions: vec![action],
+        }
+    }
+
+    #[test]
+    fn status_answers_must_match_the_state() {
+        let state = RobotState {
+            room: PlaceId::Kitchen,
+            battery_pct: 55,
+            perceived: vec![],
+        };
+        let mut right = answer(
+            "I'm in the kitchen and my battery is at 55 percent.",
+            Action::Status,
+        );
+        assert_eq!(enforce_grounding(&mut right, &state), None);
+        let mut battery_only = answer("My battery is at 55%.", Action::Status);
+        assert_eq!(enforce_grounding(&mut battery_only, &state), None);
+        for wrong in [
+            "I'm in the office.",
+            "My battery is at 80 percent.",
+            "Sure thing.",
+        ] {
+            let mut reply = answer(wrong, Action::Status);
+            assert_eq!(
+                enforce_grounding(&mut reply, &state).as_deref(),
+                Some(wrong)
+            );
+            assert_eq!(
+                reply.say,
+                "I'm in the kitchen and my battery is at 55 percent."
+            );
+        }
+    }
+
+    #[test]
+    fn describe_answers_name_only_what_is_perceived() {
+        let state = RobotState {
+            room: PlaceId::Bedroom,
+            battery_pct: 80,
+            perceived: vec![
+                Perceived {
+                    label: "book".into(),
+                    room: PlaceId::Bedroom,
+                },
+                Perceived {
+                    label: "lamp".into(),
+                    room: PlaceId::Bedroom,
+                },
+            ],
+        };
+        let mut right = answer(
+            "Here in the bedroom I can see the book and the lamp.",
+            Action::Describe,
+        );
+        assert_eq!(enforce_grounding(&mut right, &state), None);
+        let mut wrong = answer("Here in the bedroom I can see the cup.", Action::Describe);
+        assert!(enforce_grounding(&mut wrong, &state).is_some());
+        assert_eq!(
+            wrong.say,
+            "Here in the bedroom I can see the book and the lamp."
+        );
+        // Multi-step answers and other actions are left alone.
+        let mut trip = Understanding {
+            say: "Going to the kitchen. Then I'm in the kitchen.".into(),
+            actions: vec![
+                Action::Navigate {
+                    target: PlaceId::Kitchen,
+                },
+                Action::Status,
+            ],
+        };
+        assert_eq!(enforce_grounding(&mut trip, &state), None);
+        assert_eq!(
+            describe_sentence(&RobotState::default()),
+            "I don't see anything in particular here in the living room."
+        );
+    }
+}

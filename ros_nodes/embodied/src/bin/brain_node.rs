@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    embodied_app::nodes::brain_node::main()
+}

@@ -1,0 +1,26 @@
+//! `speech_out_node`: speaks `/assistant/reply` with eSpeak NG on a sound card (or into WAV
+//! files), publishes `/speech/speaking`, and stops at once when the user starts speaking.
+//! `ros2 run embodied_assistant speech_out_node` or a `<node exec="speech_out_node">` in a
+//! launch file.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+/// Runs the node until SIGINT/SIGTERM; the exit code tells why it stopped.
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+pub async fn main() -> ExitCode {
+    let exit_code = |error: &anyhow::Error| {
+        error
+            .downcast_ref::<speech_out::Error>()
+            .map(speech_out::Error::exit_code)
+    };
+    super::run_node("speech_out", exit_code, async |io, shutdown| {
+        let params = io
+            .load_params::<speech_out::Params>()?
+            .validate()
+            .context("invalid parameters")?;
+        Ok(speech_out::run(io, params, shutdown).await?)
+    })
+    .await
+}
