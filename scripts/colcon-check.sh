@@ -27,12 +27,11 @@ trap 'rm -rf "$ws"' EXIT
 mkdir -p "$ws/src"
 ln -s "$repo" "$ws/src/embodied"
 cd "$ws"
-# colcon-ros-cargo uses the build base as cargo's target directory: kept in the cache so that a
-# rerun compiles only what changed (a fresh one works too, only slower).
-build_base="$CACHE/colcon-build"
-mkdir -p "$build_base"
+# colcon-ros-cargo uses build/<pkg> of the scratch workspace as cargo's target directory; it goes
+# with the workspace (several GB of a full build).
+export CARGO_INCREMENTAL=0
 "$VENV/bin/colcon" build --packages-select embodied_assistant "${profile_args[@]}" \
-  --build-base "$build_base" --event-handlers console_direct+ >"$ws/colcon.log" 2>&1 \
+  --event-handlers console_direct+ >"$ws/colcon.log" 2>&1 \
   || { tail -n 80 "$ws/colcon.log"; exit 1; }
 
 prefix="$ws/install/embodied_assistant"
