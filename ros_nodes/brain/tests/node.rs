@@ -197,3 +197,63 @@ async fn quality_gate_transcripts_become_replies_tasks_and_reports() {
         .unwrap();
     assert_eq!(located.best.place, "bedroom");
 }
+
+/// The node's plumbing, whatever the model answers: every transcript gets a reply carrying its
+/// utterance id (a grammar-valid answer, or an error reply for an overlong one), and the node
+/// stops cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_transcript_gets_a_reply_with_its_utterance_id() {
+    let bus = InMemoryBus::new();
+    let mut brain_io =
+        NodeIo::start_in_memory(&NodeConfig::new("brain", RosArgs::default()), &bus).unwrap();
+    let mut peer =
+        NodeIo::start_in_memory(&NodeConfig::new("peer", RosArgs::default()), &bus).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let params = Params {
+        model_dir: workspace_root()
+            .join(brain::assistant::CHECKPOINT_DIR)
+            .display()
+            .to_string(),
+        memory_database_path: dir.path().join("memory.sqlite").display().to_string(),
+        semantic_map: workspace_root()
+            .join("config/world/home.yaml")
+            .display()
+            .to_string(),
+        ..Params::default()
+    }
+    .validate()
+    .unwrap();
+    let trigger = ShutdownTrigger::new();
+    let shutdown = trigger.subscribe();
+    let node = tokio::spawn(async move { run(&mut brain_io, params, shutdown).await });
+    let transcripts = peer.publisher(&topics::TRANSCRIPT).unwrap();
+    let mut replies = peer.subscription(&topics::ASSISTANT_REPLY).unwrap();
+    transcripts
+        .wait_for_subscription(&peer, TIMEOUT)
+        .await
+        .unwrap();
+
+    transcripts
+        .publish(transcript("u1", "go to the kitchen"))
+        .await
+        .unwrap();
+    let reply: AssistantReply = next(&mut replies).await;
+    assert_eq!(reply.utterance_id, "u1");
+    assert!(reply.is_final && !reply.text.is_empty());
+    assert!(reply.processing_time.as_nanos() > 0);
+
+    transcripts
+        .publish(transcript("u2", &"go ".repeat(120)))
+        .await
+        .unwrap();
+    let reply: AssistantReply = next(&mut replies).await;
+    assert_eq!(reply.utterance_id, "u2");
+    assert_eq!(reply.kind, AssistantReply::KIND_ERROR);
+
+    trigger.trigger();
+    tokio::time::timeout(TIMEOUT, node)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
