@@ -22,7 +22,10 @@ if ! command -v cargo-ament-build >/dev/null 2>&1; then
 fi
 [ -x "$CACHE/cargo/bin/cargo-ament-build" ] && export PATH="$CACHE/cargo/bin:$PATH"
 
-ws="$(mktemp -d "${TMPDIR:-/tmp}/embodied-colcon.XXXXXX")"
+# The scratch workspace is on the home disk, not in /tmp, which may be a small tmpfs; and not in
+# the repository, which colcon would crawl again through the scratch workspace's link to it.
+mkdir -p "$CACHE"
+ws="$(mktemp -d "$CACHE/colcon-scratch.XXXXXX")"
 trap 'rm -rf "$ws"' EXIT
 mkdir -p "$ws/src"
 ln -s "$repo" "$ws/src/embodied"

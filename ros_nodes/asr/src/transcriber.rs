@@ -134,11 +134,13 @@ pub const AUDIO_CTX_MARGIN_S: f64 = 1.0;
 const MIN_INPUT_SAMPLES: usize = SAMPLE_RATE as usize * 11 / 10;
 
 /// Default of [`WhisperOptions::min_audio_ctx`]. Measured with `--example ctx_sweep` on jfk.wav's
-/// utterances and espeak-ng commands (1.1-3.3 s): windows fitted tightly (192-256 positions)
-/// made tiny.en loop on 9 of 14 clips ("And so my fellow Americans. And so my fellow
-/// Americans. ...") and garble others ("ask not" → "S-not!") that no loop check can tell from
-/// speech; 768 (15.4 s) did neither.
-pub const MIN_AUDIO_CTX: u32 = 768;
+/// utterances and espeak-ng commands (1.1-3.5 s, q8_0 tiny.en, 2 threads): windows fitted tightly
+/// (192-256 positions) made tiny.en loop on 9 of 14 clips ("And so my fellow Americans. And so
+/// my fellow Americans. ...") and garble others ("ask not" → "S-not!") that no loop check can
+/// tell from speech. 384 (7.7 s) loops on 2 of 15, which the retry at [`RETRY_AUDIO_CTX`] turns
+/// into the right text: p50 234 ms per clip, commands' WER 6.4%, jfk exact. 768 (15.4 s) never
+/// retried but took 447 ms p50 for the same WER; 320 retried 4 of 15.
+pub const MIN_AUDIO_CTX: u32 = 384;
 /// The smallest window of the retry after a loop (the retry takes at least twice the first).
 pub const RETRY_AUDIO_CTX: u32 = 768;
 /// whisper's full window (30 s).
@@ -401,7 +403,7 @@ mod tests {
 
     #[test]
     fn audio_ctx_covers_the_clip_with_a_margin() {
-        assert_eq!(fitted_audio_ctx(16_000, 1.0, MIN_AUDIO_CTX), 768);
+        assert_eq!(fitted_audio_ctx(16_000, 1.0, MIN_AUDIO_CTX), 384);
         assert_eq!(fitted_audio_ctx(16_000 * 18, 1.0, 768), 960);
         assert_eq!(fitted_audio_ctx(16_000 * 40, 1.0, 768), 1500);
         assert_eq!(fitted_audio_ctx(16_000 * 40, 1.0, 4000), 1500);

@@ -47,7 +47,7 @@ use std::path::{Path, PathBuf};
 pub use controller::Velocity;
 pub use error::Error;
 pub use logic::{Call, Input, Logic, Odom, Output, PlanRecord, Reply, Scan, SeenObject, Stats};
-pub use params::Params;
+pub use params::{Navigation, Params};
 #[cfg(feature = "ros")]
 pub use shell::run;
 

@@ -77,6 +77,13 @@ pub enum Call {
         /// Canonical object name.
         object: String,
     },
+    /// Nav2 (`navigation: nav2`): drive to `target` (map frame). A new Navigate supersedes
+    /// the one in flight; progress comes as [`Reply::NavigateProgress`], the end as
+    /// [`Reply::Navigate`].
+    Navigate {
+        /// Goal pose, map frame.
+        target: Isometry2<f64>,
+    },
 }
 
 /// The answer to a [`Call`]; `Err` carries why it failed (including transport errors).
@@ -88,6 +95,13 @@ pub enum Reply {
     Grasp(Result<(), String>),
     /// Whether the release worked.
     Release(Result<(), String>),
+    /// How a Navigate ended: `Err` carries a TaskStatus error code and the reason.
+    Navigate(Result<(), (u8, String)>),
+    /// Navigate is under way (Nav2's feedback); not the end of the call.
+    NavigateProgress {
+        /// Distance left, m.
+        remaining_m: f64,
+    },
 }
 
 /// What the logic reacts to.
@@ -131,6 +145,8 @@ pub enum Output {
         /// The call.
         call: Call,
     },
+    /// Cancel the [`Call::Navigate`] in flight (its task ended or was canceled).
+    CancelNavigation,
 }
 
 /// One planning run.
@@ -446,8 +462,16 @@ impl Logic {
         }
     }
 
+    /// Cancels Nav2's goal when `active` ends while Nav2 drives it.
+    fn release_navigation(active: &Active, out: &mut Vec<Output>) {
+        if active.step.as_ref().is_some_and(Step::navigation_in_flight) {
+            out.push(Output::CancelNavigation);
+        }
+    }
+
     fn cancel_all(&mut self, now: Duration, reason: &str, out: &mut Vec<Output>) {
         if let Some(active) = self.active.take() {
+            Self::release_navigation(&active, out);
             out.push(Output::Status(self.status(
                 now,
                 &active,
@@ -478,6 +502,7 @@ impl Logic {
             out.push(Output::Command(self.governor.emergency_stop()));
             self.winding_down = true;
             if let Some(active) = self.active.take() {
+                Self::release_navigation(&active, out);
                 out.push(Output::Status(self.status(
                     now,
                     &active,
@@ -560,7 +585,8 @@ impl Logic {
             })
             .clamp(1e-3, 1.0);
         self.last_tick = Some(now);
-        let mut desired = Velocity::ZERO;
+        // `None` while Nav2 drives: the planner then sends no command.
+        let mut desired = Some(Velocity::ZERO);
         let mut finished: Option<Outcome> = None;
         if let Some(mut active) = self.active.take() {
             match self.robot_pose() {
@@ -574,6 +600,7 @@ impl Logic {
                 }
             }
             if let Some(outcome) = finished.take() {
+                Self::release_navigation(&active, &mut out);
                 tracing::info!(task = %active.task.task_id, state = outcome.0, message = %outcome.2, "task ended");
                 out.push(Output::Status(self.status(now, &active, outcome)));
                 self.winding_down = true;
@@ -596,7 +623,9 @@ impl Logic {
             }
         }
         let moving = self.active.is_some();
-        if moving || self.winding_down {
+        if let Some(desired) = desired
+            && (moving || self.winding_down)
+        {
             let inputs = SafetyInputs {
                 odom_age: self.odom.map(|(_, at)| now.saturating_sub(at)),
                 scan_age: self.scan_at.map(|at| now.saturating_sub(at)),
@@ -619,18 +648,18 @@ impl Logic {
     }
 
     /// Runs the active step (starting it, moving to the next); returns the desired command
-    /// and, when the task ended, its outcome.
+    /// (`None` while Nav2 drives) and, when the task ended, its outcome.
     fn advance_active(
         &mut self,
         now: Duration,
         pose: Isometry2<f64>,
         active: &mut Active,
         out: &mut Vec<Output>,
-    ) -> (Velocity, Option<Outcome>) {
+    ) -> (Option<Velocity>, Option<Outcome>) {
         loop {
             let Some(step_msg) = active.task.steps.get(active.index).cloned() else {
                 return (
-                    Velocity::ZERO,
+                    Some(Velocity::ZERO),
                     Some((
                         TaskStatus::STATE_SUCCEEDED,
                         TaskStatus::ERROR_NONE,
@@ -641,7 +670,7 @@ impl Logic {
             if now.saturating_sub(active.step_started) > self.step_timeout(step_msg.kind) {
                 self.governor.emergency_stop();
                 return (
-                    Velocity::ZERO,
+                    Some(Velocity::ZERO),
                     Some((
                         TaskStatus::STATE_FAILED,
                         TaskStatus::ERROR_TIMEOUT,
@@ -682,7 +711,13 @@ impl Logic {
                     if let Some(message) = message {
                         active.message = message;
                     }
-                    return (command, None);
+                    return (Some(command), None);
+                }
+                StepEvent::Delegated(message) => {
+                    if let Some(message) = message {
+                        active.message = message;
+                    }
+                    return (None, None);
                 }
                 StepEvent::Done(message) => {
                     tracing::info!(task = %active.task.task_id, step = active.index, %message, "step done");
@@ -692,7 +727,7 @@ impl Logic {
                     active.step_started = now;
                     if active.index >= active.task.steps.len() {
                         return (
-                            Velocity::ZERO,
+                            Some(Velocity::ZERO),
                             Some((
                                 TaskStatus::STATE_SUCCEEDED,
                                 TaskStatus::ERROR_NONE,
@@ -714,7 +749,7 @@ impl Logic {
                 StepEvent::Failed(code, message) => {
                     tracing::warn!(task = %active.task.task_id, step = active.index, %message, "step failed");
                     return (
-                        Velocity::ZERO,
+                        Some(Velocity::ZERO),
                         Some((TaskStatus::STATE_FAILED, code, message)),
                     );
                 }

@@ -10,7 +10,7 @@ use embodied_msgs::nav2_msgs::action::{
     NavigateToPose, NavigateToPoseFeedback, NavigateToPoseGoal, NavigateToPoseResult,
 };
 use embodied_msgs::topics::ActionSpec;
-use embodied_runtime::{ActionClient, ActionError, ClientGoal, GoalEvent, GoalOutcome};
+use embodied_runtime::{ActionClient, ActionError, ClientGoal, GoalEvent, GoalOutcome, NodeIo};
 use nalgebra::Isometry2;
 
 use crate::frames::pose_msg_from_isometry;
@@ -88,6 +88,14 @@ impl Nav2Navigator {
         }
     }
 
+    /// Waits until Nav2's action server is discovered (DDS drops goals sent before).
+    ///
+    /// # Errors
+    /// [`ActionError`] when it is not found within `timeout`.
+    pub async fn wait_for_server(&self, io: &NodeIo, timeout: Duration) -> Result<(), ActionError> {
+        self.client.wait_for_server(io, timeout).await
+    }
+
     /// Sends the goal `target` (map frame).
     ///
     /// # Errors
@@ -102,7 +110,9 @@ impl Nav2Navigator {
             .await
     }
 
-    /// Drives one goal to its end, calling `on_progress` with each feedback's progress.
+    /// Drives one goal to its end, calling `on_progress` with each feedback's progress and
+    /// distance left; when `cancel` completes first, asks Nav2 to cancel the goal and ends
+    /// with a "canceled" error.
     ///
     /// # Errors
     /// [`ActionError`] when the goal is lost; Nav2's own failures are `Ok(Err(..))`.
@@ -110,16 +120,35 @@ impl Nav2Navigator {
         &self,
         mut goal: ClientGoal<NavigateToPose>,
         mut on_progress: impl FnMut(f32, f64),
+        cancel: impl Future<Output = ()>,
     ) -> Result<Result<(), (u8, String)>, ActionError> {
+        let mut cancel = std::pin::pin!(cancel);
         let mut initial = None;
         loop {
-            match goal.next_event().await? {
-                GoalEvent::Feedback(feedback) => {
+            let event = tokio::select! {
+                event = goal.next_event() => Some(event?),
+                () = &mut cancel => None,
+            };
+            match event {
+                Some(GoalEvent::Feedback(feedback)) => {
                     let remaining = f64::from(feedback.distance_remaining);
                     let start = *initial.get_or_insert(remaining);
                     on_progress(progress(&feedback, start), remaining);
                 }
-                GoalEvent::Finished(outcome, result) => return Ok(step_outcome(outcome, &result)),
+                Some(GoalEvent::Finished(outcome, result)) => {
+                    return Ok(step_outcome(outcome, &result));
+                }
+                None => {
+                    // Nav2 stops the robot when it accepts the cancel; a lost answer is
+                    // logged, and the planner's zero command follows either way.
+                    if let Err(error) = goal.cancel(self.answer_timeout).await {
+                        tracing::warn!(%error, "Nav2 did not answer the cancel request");
+                    }
+                    return Ok(step_outcome(
+                        GoalOutcome::Canceled,
+                        &NavigateToPoseResult::default(),
+                    ));
+                }
             }
         }
     }

@@ -4,6 +4,18 @@
 
 use crate::Error;
 
+/// What drives NAVIGATE (and the trips of FIND and BRING).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Navigation {
+    /// Our grid planner, pure pursuit and safety governor on `/cmd_vel`.
+    #[default]
+    Builtin,
+    /// A `NavigateToPose` goal to the robot's Nav2 stack (`/navigate_to_pose`); the planner
+    /// publishes no `/cmd_vel` while Nav2 drives, and cancels the goal on STOP or cancel.
+    Nav2,
+}
+
 /// Planner tunables; field docs are the ROS parameter descriptions.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -14,6 +26,8 @@ pub struct Params {
     pub robot_sdf: String,
     /// Semantic map YAML; empty: the one beside the home world (`config/world/home.yaml`).
     pub semantic_map: String,
+    /// What drives NAVIGATE: `builtin` (our planner and controller) or `nav2` (a NavigateToPose goal to a real robot's Nav2).
+    pub navigation: Navigation,
     /// Control loop rate (commands, safety checks), Hz, within [5, 100].
     pub control_rate_hz: f64,
     /// Status messages per second while a task runs (every change is also published), Hz, within [0.1, 20].
@@ -100,6 +114,7 @@ impl Default for Params {
             world_sdf: String::new(),
             robot_sdf: String::new(),
             semantic_map: String::new(),
+            navigation: Navigation::Builtin,
             control_rate_hz: 20.0,
             status_rate_hz: 2.0,
             grid_resolution_m: 0.05,

@@ -3,7 +3,8 @@
 //! In: `/assistant/task`, `/odom`, `/scan`, `/perception/objects`. Out: `/cmd_vel`,
 //! `/planner/status`. Clients: `/memory/recall`, `/gripper/grasp`, `/gripper/release`.
 //! Action server: `/planner/execute_task` (ExecuteTask): a goal is a task (feedback on every
-//! status of it, the result when it ends); a cancel request cancels the task.
+//! status of it, the result when it ends); a cancel request cancels the task. With
+//! `navigation: nav2`, action client of Nav2's `/navigate_to_pose`: trips are its goals.
 //! Service calls run concurrently with the control loop (in the same task, polled by the one
 //! `select!`), so a slow service never delays a STOP or a safety stop.
 
@@ -28,7 +29,8 @@ use tracing::{info, warn};
 
 use crate::frames::isometry_from_pose_msg;
 use crate::goals::{GoalEnd, GoalUpdate, goal_update, task_id_for_goal};
-use crate::{Call, Error, Input, Logic, Odom, Output, Params, Reply, Scan, SeenObject};
+use crate::nav2::{NAVIGATE_TO_POSE, Nav2Navigator};
+use crate::{Call, Error, Input, Logic, Navigation, Odom, Output, Params, Reply, Scan, SeenObject};
 
 type PendingCall<'a> = Pin<Box<dyn Future<Output = (u64, Reply)> + 'a>>;
 
@@ -39,6 +41,50 @@ struct Clients {
     recall: ServiceClient<srv::Recall>,
     grasp: ServiceClient<srv::Grasp>,
     release: ServiceClient<srv::Release>,
+}
+
+/// Ends the Nav2 trip in flight, if any.
+fn cancel_trip(trip: &mut Option<tokio::sync::oneshot::Sender<()>>) {
+    if let Some(cancel) = trip.take() {
+        let _ = cancel.send(());
+    }
+}
+
+/// A trip as a NavigateToPose goal to Nav2, its feedback sent to `progress`, canceled when
+/// `cancel` fires or is dropped.
+fn navigate_call<'a>(
+    io: &'a NodeIo,
+    navigator: &'a Nav2Navigator,
+    call_id: u64,
+    target: Isometry2<f64>,
+    progress: tokio::sync::mpsc::UnboundedSender<(u64, f64)>,
+    cancel: tokio::sync::oneshot::Receiver<()>,
+) -> PendingCall<'a> {
+    Box::pin(async move {
+        let _ = navigator.wait_for_server(io, DISCOVERY_WAIT).await;
+        let outcome = match navigator.start(&target, io.now()).await {
+            Err(error) => Err((
+                TaskStatus::ERROR_INTERNAL,
+                format!("Nav2 did not take the goal: {error}"),
+            )),
+            Ok(goal) => {
+                let on_progress = |_, remaining_m| {
+                    let _ = progress.send((call_id, remaining_m));
+                };
+                let canceled = async {
+                    let _ = cancel.await;
+                };
+                match navigator.run_to_end(goal, on_progress, canceled).await {
+                    Ok(outcome) => outcome,
+                    Err(error) => Err((
+                        TaskStatus::ERROR_INTERNAL,
+                        format!("lost Nav2's goal: {error}"),
+                    )),
+                }
+            }
+        };
+        (call_id, Reply::Navigate(outcome))
+    })
 }
 
 /// An ExecuteTask goal running a task.
@@ -266,6 +312,11 @@ fn pending_call<'a>(
                     Err(error) => Err(error.to_string()),
                 })
             }
+            // The logic asks for trips only with `navigation: nav2`, which `navigate_call` runs.
+            Call::Navigate { .. } => Reply::Navigate(Err((
+                TaskStatus::ERROR_INTERNAL,
+                "navigation is builtin: there is no Nav2 client".into(),
+            ))),
         };
         (call_id, reply)
     })
@@ -300,6 +351,17 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
         release: io.service_client(&topics::GRIPPER_RELEASE)?,
     };
     let mut execute_task = io.action_server(&topics::EXECUTE_TASK)?;
+    let navigator = match logic.params().navigation {
+        Navigation::Builtin => None,
+        Navigation::Nav2 => Some(Nav2Navigator::new(
+            io.action_client(&NAVIGATE_TO_POSE)?,
+            service_timeout,
+        )),
+    };
+    // (call id, distance left) from the Nav2 trip's feedback, into the control loop.
+    let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
+    // Ends the Nav2 trip in flight (sent or dropped).
+    let mut trip: Option<tokio::sync::oneshot::Sender<()>> = None;
     let mut goals = Goals::new();
     // False once the action transport failed for good (DDS), so the loop does not spin on it.
     let mut action_open = true;
@@ -333,6 +395,10 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
                 logic.handle(now_of(io), Input::Task(task))
             }
             Some((call_id, reply)) = calls.next(), if !calls.is_empty() => {
+                logic.handle(now_of(io), Input::Reply { call_id, reply })
+            }
+            Some((call_id, remaining_m)) = progress_rx.recv() => {
+                let reply = Reply::NavigateProgress { remaining_m };
                 logic.handle(now_of(io), Input::Reply { call_id, reply })
             }
             _ = tick.tick() => logic.tick(now_of(io)),
@@ -386,13 +452,37 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
                     report_to_goal(&execute_task, &mut goals, &status).await;
                     statuses.publish(status).await?;
                 }
+                Output::Call {
+                    call_id,
+                    call: Call::Navigate { target },
+                } if navigator.is_some() => {
+                    if let Some(navigator) = navigator.as_ref() {
+                        // One trip at a time: a new one supersedes (and cancels) the last.
+                        cancel_trip(&mut trip);
+                        let (cancel, canceled) = tokio::sync::oneshot::channel();
+                        trip = Some(cancel);
+                        let progress = progress_tx.clone();
+                        calls.push(navigate_call(
+                            io, navigator, call_id, target, progress, canceled,
+                        ));
+                    }
+                }
                 Output::Call { call_id, call } => {
                     calls.push(pending_call(io, &clients, call_id, call, service_timeout));
                 }
+                Output::CancelNavigation => cancel_trip(&mut trip),
             }
         }
     }
-    // Leave the robot standing.
+    // Leave the robot standing: Nav2's trip canceled (its answer awaited, bounded), zero
+    // velocity.
+    if trip.is_some() {
+        cancel_trip(&mut trip);
+        let _ = tokio::time::timeout(service_timeout, async {
+            while calls.next().await.is_some() {}
+        })
+        .await;
+    }
     commands.publish(Twist::default()).await?;
     drop(calls);
     info!("planner stopped");

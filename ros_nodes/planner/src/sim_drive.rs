@@ -187,6 +187,7 @@ impl SimDrive {
                     });
                 }
                 Output::Status(status) => self.statuses.push(status),
+                Output::CancelNavigation => {}
                 Output::Call { call_id, call } => {
                     let t = now.as_secs_f64();
                     let reply = match call {
@@ -231,6 +232,10 @@ impl SimDrive {
                             }
                             Reply::Release(result.map(|_| ()).map_err(|e| e.to_string()))
                         }
+                        Call::Navigate { .. } => Reply::Navigate(Err((
+                            TaskStatus::ERROR_INTERNAL,
+                            "no Nav2 in the in-process loop (navigation: builtin drives it)".into(),
+                        ))),
                     };
                     let answers = self.logic.handle(now, Input::Reply { call_id, reply });
                     self.apply(answers);

@@ -9,7 +9,6 @@ use embodied_msgs::msg::{TaskStatus, TaskStep};
 use embodied_world::{PlaceId, World};
 use nalgebra::{Isometry2, Point2, Vector2};
 
-use crate::Params;
 use crate::controller::{
     Progress, PursuitTuning, Velocity, advance, braking_speed, pursue, rotation_speed,
 };
@@ -17,6 +16,7 @@ use crate::frames::{heading, pose_at, position, wrap_angle, yaw};
 use crate::logic::{Call, Logic, Output, PlanRecord, Reply, SeenObject, Stats};
 use crate::map::{NavMap, PlanError};
 use crate::safety::Clearance;
+use crate::{Navigation, Params};
 
 /// Speed below which the robot counts as standing still, m/s.
 const STILL_MPS: f64 = 0.02;
@@ -70,6 +70,8 @@ impl Ctx<'_> {
 pub(crate) enum StepEvent {
     /// Still working: the command wanted, and a new status message if any.
     Running(Velocity, Option<String>),
+    /// Still working, driven by Nav2: the planner sends no command. A new status message if any.
+    Delegated(Option<String>),
     /// Finished, with what to report.
     Done(String),
     /// Failed with a TaskStatus error code and a reason.
@@ -170,6 +172,7 @@ impl Step {
 
     pub fn on_reply(&mut self, call_id: u64, reply: &Reply) {
         match self {
+            Step::Navigate(nav) => nav.on_reply(call_id, reply),
             Step::Find(find) => find.on_reply(call_id, reply),
             Step::Bring(bring) => bring.on_reply(call_id, reply),
             _ => tracing::debug!(call_id, "reply for a step that made no call"),
@@ -183,6 +186,18 @@ impl Step {
             Step::Bring(bring) => bring.nav().map_or(Duration::ZERO, |n| n.plan_time),
             _ => Duration::ZERO,
         }
+    }
+
+    /// Whether Nav2 is driving this step's trip now (a Navigate call without its answer).
+    pub fn navigation_in_flight(&self) -> bool {
+        let nav = match self {
+            Step::Navigate(nav) => Some(nav),
+            Step::Find(find) => find.nav(),
+            Step::Bring(bring) => bring.nav(),
+            _ => None,
+        };
+        nav.and_then(|nav| nav.delegated.as_ref())
+            .is_some_and(|delegated| delegated.outcome.is_none())
     }
 
     /// The path being followed, map frame.
@@ -241,6 +256,14 @@ pub(crate) struct Nav {
     /// Since when the governor has held the robot still against the command.
     held_since: Option<Duration>,
     replanned_while_held: bool,
+    /// `navigation: nav2`: the Navigate call in flight and, once it ended, how.
+    delegated: Option<Delegated>,
+}
+
+/// A trip handed to Nav2.
+struct Delegated {
+    call_id: u64,
+    outcome: Option<Result<(), (u8, String)>>,
 }
 
 impl Nav {
@@ -259,6 +282,59 @@ impl Nav {
             total: 0.0,
             held_since: None,
             replanned_while_held: false,
+            delegated: None,
+        }
+    }
+
+    /// The goal pose, turned to face `face` when there is one.
+    fn target(&self) -> Isometry2<f64> {
+        let at = position(&self.goal);
+        match self.face {
+            Some(face) if (face - at).norm() > 1e-3 => {
+                pose_at(at, (face.y - at.y).atan2(face.x - at.x))
+            }
+            _ => self.goal,
+        }
+    }
+
+    fn on_reply(&mut self, id: u64, reply: &Reply) {
+        let Some(delegated) = self.delegated.as_mut().filter(|d| d.call_id == id) else {
+            return;
+        };
+        match reply {
+            Reply::Navigate(outcome) => delegated.outcome = Some(outcome.clone()),
+            Reply::NavigateProgress { remaining_m } => {
+                // The first feedback's distance is the trip's length (as Nav2 measures it).
+                if self.total <= 0.0 {
+                    self.total = *remaining_m;
+                }
+                self.remaining = *remaining_m;
+            }
+            _ => tracing::debug!(call_id = id, "unexpected reply to a navigation"),
+        }
+    }
+
+    /// `navigation: nav2`: the trip as a Navigate call, its end as the step's.
+    fn tick_delegated(&mut self, ctx: &mut Ctx<'_>) -> StepEvent {
+        let Some(delegated) = &mut self.delegated else {
+            let call_id = ctx.call(Call::Navigate {
+                target: self.target(),
+            });
+            self.delegated = Some(Delegated {
+                call_id,
+                outcome: None,
+            });
+            return StepEvent::Delegated(Some(format!("going to {} (Nav2)", self.label)));
+        };
+        match &delegated.outcome {
+            None => StepEvent::Delegated(None),
+            Some(Ok(())) => {
+                self.remaining = 0.0;
+                StepEvent::Done(format!("arrived at {}", self.label))
+            }
+            Some(Err((code, reason))) => {
+                StepEvent::Failed(*code, format!("to {}: {reason}", self.label))
+            }
         }
     }
 
@@ -289,6 +365,9 @@ impl Nav {
     }
 
     pub fn tick(&mut self, ctx: &mut Ctx<'_>) -> StepEvent {
+        if ctx.params.navigation == Navigation::Nav2 {
+            return self.tick_delegated(ctx);
+        }
         let here = position(&ctx.pose);
         if self.phase == NavPhase::Plan {
             match self.plan(ctx) {
@@ -660,6 +739,10 @@ impl Find {
     }
 
     fn on_reply(&mut self, id: u64, reply: &Reply) {
+        if let FindPhase::Travel(nav, _) | FindPhase::Approach(nav) = &mut self.phase {
+            nav.on_reply(id, reply);
+            return;
+        }
         if let (
             FindPhase::Recall {
                 call_id, answer, ..
@@ -816,6 +899,13 @@ impl Find {
                                 )),
                             );
                         }
+                        StepEvent::Delegated(_) => {
+                            return StepEvent::Delegated(Some(format!(
+                                "looking for the {} in the {}",
+                                self.object,
+                                room.name()
+                            )));
+                        }
                         StepEvent::Done(_) => {
                             self.phase = FindPhase::Look {
                                 room,
@@ -923,6 +1013,7 @@ impl Bring {
     fn on_reply(&mut self, id: u64, reply: &Reply) {
         match (&mut self.phase, reply) {
             (BringPhase::Finding, _) => self.find.on_reply(id, reply),
+            (BringPhase::Deliver(nav), _) => nav.on_reply(id, reply),
             (
                 BringPhase::Grasp {
                     call_id, answer, ..

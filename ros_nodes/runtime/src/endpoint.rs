@@ -11,7 +11,7 @@ use futures::{Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 use tracing::{error, warn};
 
-use crate::memory::{Registration, Role};
+use crate::memory::{Registration, Role, TopicChannel};
 use crate::node::{NodeIo, RuntimeError};
 
 /// A typed publisher on a resolved topic.
@@ -186,8 +186,11 @@ impl<M: RosMessage> Subscriber<M> {
         }
     }
 
-    pub(crate) fn from_memory(registration: Registration, topic: String) -> Self {
-        let (receiver, latched) = registration.channel().subscribe();
+    pub(crate) fn from_memory(channel: &Arc<TopicChannel>, topic: String) -> Self {
+        // Receiving first, counted second: a publisher that waits for this subscription may
+        // publish the moment the count rises, and that sample must not be missed.
+        let (receiver, latched) = channel.subscribe();
+        let registration = channel.register_subscriber();
         let live = futures::stream::unfold(
             (receiver, topic.clone()),
             |(mut receiver, topic)| async move {

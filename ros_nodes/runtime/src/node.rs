@@ -559,7 +559,7 @@ impl NodeIo {
                 let channel = bus
                     .channel(&topic, &M::type_name(), qos)
                     .map_err(|reason| endpoint_error(&topic, reason))?;
-                Subscriber::from_memory(channel.register_subscriber(), topic)
+                Subscriber::from_memory(&channel, topic)
             }
         };
         debug!(topic = %subscriber.topic(), type_name = %M::type_name(), "subscription created");

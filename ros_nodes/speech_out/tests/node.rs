@@ -62,6 +62,11 @@ struct Harness {
 }
 
 async fn harness(policy: ReplyPolicy) -> Harness {
+    // The node's log, shown with a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("speech_out=debug")
+        .with_test_writer()
+        .try_init();
     let serial = ONE_NODE_AT_A_TIME.lock().await;
     let bus = InMemoryBus::new();
     let dir = tempfile::tempdir().unwrap();
