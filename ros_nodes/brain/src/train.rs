@@ -70,7 +70,7 @@ impl Default for TrainPlan {
             baseline_heads: 4,
             train: TrainConfig {
                 seed: 5,
-                steps: 320,
+                steps: 2000,
                 batch_size: 8,
                 seq_len: 256,
                 learning_rate: 3e-3,
@@ -545,6 +545,14 @@ pub fn write_report(out: &Path, baseline: &Path, eval_table: &str) -> anyhow::Re
             "\nShipped from the last checkpoint of an interrupted run ({}); rerunning the \
              command resumes and completes it.",
             stopped_early.join(", ")
+        )?;
+    }
+    if let Some(baseline) = baseline.as_ref().filter(|b| b.steps != mcsd.steps) {
+        writeln!(
+            text,
+            "\nThe Transformer baseline was trained for {} steps and MCSD for {}: the two \
+             columns below are not at equal training (`--which baseline --steps {}` evens it).",
+            baseline.steps, mcsd.steps, mcsd.steps
         )?;
     }
     writeln!(

@@ -91,6 +91,25 @@ fn millis_between(later: &Time, earlier: &Time) -> f64 {
     (later.as_nanos() - earlier.as_nanos()) as f64 / 1e6
 }
 
+/// Stamps before this (2001-09-09) are simulated time, which starts at zero; later ones are
+/// wall-clock time.
+const WALL_CLOCK_FROM_NANOS: i64 = 1_000_000_000 * 1_000_000_000;
+
+/// Whether two stamps are on the same clock (both simulated or both wall-clock): nodes with
+/// `use_sim_time` stamp their messages in simulated time, the monitor keeps the wall clock.
+fn same_clock(a: &Time, b: &Time) -> bool {
+    (a.as_nanos() >= WALL_CLOCK_FROM_NANOS) == (b.as_nanos() >= WALL_CLOCK_FROM_NANOS)
+}
+
+/// "transit X ms" from `stamp` to `now`, or why it cannot be told.
+fn transit(now: &Time, stamp: &Time) -> String {
+    if same_clock(now, stamp) {
+        format!("transit {:.1} ms", millis_between(now, stamp))
+    } else {
+        "transit n/a (simulated-time stamp)".to_owned()
+    }
+}
+
 fn constant<M: RosMessage>(prefix: &str, value: u8) -> String {
     M::constant_name(prefix, value.into())
         .map(|name| name.trim_start_matches(prefix).to_lowercase())
@@ -210,24 +229,24 @@ impl Logic {
                 ""
             };
         vec![Output::info(format!(
-            "[{}] speech {event}{barge_in}: {} of speech, level {:.1} dBFS, transit {:.1} ms",
+            "[{}] speech {event}{barge_in}: {} of speech, level {:.1} dBFS, {}",
             activity.utterance_id,
             secs(&activity.speech_duration),
             activity.level_dbfs,
-            millis_between(now, &activity.header.stamp)
+            transit(now, &activity.header.stamp)
         ))]
     }
 
     fn transcript(&self, now: &Time, transcript: &Transcript) -> Output {
         Output::info(format!(
-            "[{}] heard {:?} (confidence {:.2}): audio {}, endpoint {}, recognition {}, transit {:.1} ms",
+            "[{}] heard {:?} (confidence {:.2}): audio {}, endpoint {}, recognition {}, {}",
             transcript.utterance_id,
             transcript.text,
             transcript.confidence,
             secs(&transcript.audio_duration),
             secs(&transcript.endpoint_delay),
             secs(&transcript.processing_time),
-            millis_between(now, &transcript.header.stamp)
+            transit(now, &transcript.header.stamp)
         ))
     }
 
@@ -236,6 +255,7 @@ impl Logic {
         let since_speech_end = if reply.segment_index == 0 {
             self.speech_ended
                 .get(&reply.utterance_id)
+                .filter(|ended| same_clock(&reply.header.stamp, ended))
                 .map(|ended| {
                     format!(
                         ", {:.0} ms after speech ended",
@@ -250,7 +270,7 @@ impl Logic {
             self.speech_ended.remove(&reply.utterance_id);
         }
         Output::info(format!(
-            "[{}] says ({kind}, segment {}{}) {:?}: first token {}, {} tokens in {}{since_speech_end}, transit {:.1} ms",
+            "[{}] says ({kind}, segment {}{}) {:?}: first token {}, {} tokens in {}{since_speech_end}, {}",
             reply.utterance_id,
             reply.segment_index,
             if reply.is_final { ", final" } else { "" },
@@ -258,7 +278,7 @@ impl Logic {
             secs(&reply.time_to_first_token),
             reply.generated_tokens,
             secs(&reply.processing_time),
-            millis_between(now, &reply.header.stamp)
+            transit(now, &reply.header.stamp)
         ))
     }
 
@@ -266,7 +286,7 @@ impl Logic {
         let steps: Vec<String> = task.steps.iter().map(describe_step).collect();
         let mode = constant::<Task>("MODE_", task.mode);
         let line = format!(
-            "[{}] task {} ({mode}): {}, transit {:.1} ms",
+            "[{}] task {} ({mode}): {}, {}",
             task.utterance_id,
             task.task_id,
             if steps.is_empty() {
@@ -274,7 +294,7 @@ impl Logic {
             } else {
                 steps.join(" -> ")
             },
-            millis_between(now, &task.header.stamp)
+            transit(now, &task.header.stamp)
         );
         if task.steps.is_empty() {
             Output::warn(line)
@@ -414,6 +434,23 @@ mod tests {
         assert!(line.contains("(acknowledge, segment 0, final)"), "{line}");
         assert!(line.contains("350 ms after speech ended"), "{line}");
         assert!(line.contains("transit 2.0 ms"), "{line}");
+    }
+
+    #[test]
+    fn simulated_time_stamps_get_no_transit_against_the_wall_clock() {
+        let mut logic = Logic::new(Params::default());
+        let mut task = Task {
+            utterance_id: "u1".into(),
+            task_id: "t1".into(),
+            ..Task::default()
+        };
+        // A node on simulated time stamps 12 s after the simulation started.
+        task.header.stamp = Time::from_nanos(12_000_000_000);
+        let line = &logic.handle(&at(0), Input::Task(task))[0].line;
+        assert!(
+            line.contains("transit n/a (simulated-time stamp)"),
+            "{line}"
+        );
     }
 
     #[test]
