@@ -179,35 +179,30 @@ impl Step {
         }
     }
 
-    pub fn plan_time(&self) -> Duration {
+    /// The trip under way: NAVIGATE's, or the one inside FIND or BRING.
+    fn trip(&self) -> Option<&Nav> {
         match self {
-            Step::Navigate(nav) => nav.plan_time,
-            Step::Find(find) => find.nav().map_or(Duration::ZERO, |n| n.plan_time),
-            Step::Bring(bring) => bring.nav().map_or(Duration::ZERO, |n| n.plan_time),
-            _ => Duration::ZERO,
-        }
-    }
-
-    /// Whether Nav2 is driving this step's trip now (a Navigate call without its answer).
-    pub fn navigation_in_flight(&self) -> bool {
-        let nav = match self {
             Step::Navigate(nav) => Some(nav),
             Step::Find(find) => find.nav(),
             Step::Bring(bring) => bring.nav(),
             _ => None,
-        };
-        nav.and_then(|nav| nav.delegated.as_ref())
+        }
+    }
+
+    pub fn plan_time(&self) -> Duration {
+        self.trip().map_or(Duration::ZERO, |nav| nav.plan_time)
+    }
+
+    /// Whether Nav2 is driving this step's trip now (a Navigate call without its answer).
+    pub fn navigation_in_flight(&self) -> bool {
+        self.trip()
+            .and_then(|nav| nav.delegated.as_ref())
             .is_some_and(|delegated| delegated.outcome.is_none())
     }
 
     /// The path being followed, map frame.
     pub fn path(&self) -> Option<&[Point2<f64>]> {
-        let nav = match self {
-            Step::Navigate(nav) => Some(nav),
-            Step::Find(find) => find.nav(),
-            Step::Bring(bring) => bring.nav(),
-            _ => None,
-        }?;
+        let nav = self.trip()?;
         (!nav.path.is_empty()).then_some(nav.path.as_slice())
     }
 
@@ -222,11 +217,8 @@ impl Step {
 
     pub fn remaining_m(&self) -> f64 {
         match self {
-            Step::Navigate(nav) => nav.remaining,
             Step::Move(step) => (step.allowed - step.travelled).max(0.0),
-            Step::Find(find) => find.nav().map_or(0.0, |n| n.remaining),
-            Step::Bring(bring) => bring.nav().map_or(0.0, |n| n.remaining),
-            _ => 0.0,
+            other => other.trip().map_or(0.0, |nav| nav.remaining),
         }
     }
 }
