@@ -17,6 +17,19 @@ head over to {unknown_place}
 could you go to {unknown_place}
 please go to {unknown_place}
 walk over to {unknown_place}
+please navigate to {unknown_place}
+can you navigate to {unknown_place}
+navigate into {unknown_place}
+head into {unknown_place}
+drive over to {unknown_place}
+move over to {unknown_place}
+come over to {unknown_place}
+go check on {unknown_place}
+walk to {unknown_place}
+navigate over to {unknown_place}
+go into {unknown_place}
+take yourself to {unknown_place}
+get yourself to {unknown_place}
 
 == clarify_object
 bring me {unknown_object}
@@ -35,3 +48,13 @@ search for {unknown_object}
 hand me {unknown_object}
 i need {unknown_object}
 could you bring me {unknown_object}
+go look for {unknown_object}
+go grab {unknown_object}
+fetch me {unknown_object}
+go find {unknown_object}
+could you look for {unknown_object}
+bring {unknown_object} to me
+grab me {unknown_object}
+can you get me {unknown_object}
+could you fetch {unknown_object}
+search the house for {unknown_object}

@@ -21,6 +21,21 @@ hey hey
 hi again
 hello again
 good to see you
+good to see you again
+hey buddy
+good afternoon robot
+good evening robot
+hello buddy
+good morning robot
+evening
+hello again robot
+hey it's me again
+morning robot
+hi robot
+hi it's me
+hey there robot
+hello hello
+nice to see you
 
 == thanks
 thanks
@@ -39,6 +54,15 @@ that was helpful thanks
 much appreciated
 perfect thank you
 awesome thanks
+i appreciate your help
+great thank you
+thank you that's perfect
+thank you for your help
+thanks that's great
+i really appreciate it
+nice one thanks
+thanks so much
+thanks for the help
 
 == farewell
 goodbye
@@ -56,6 +80,21 @@ i'm off
 later
 see you tomorrow
 see ya
+talk to you tomorrow
+catch you tomorrow
+see ya later
+goodbye robot
+good night robot
+bye robot
+i'm going to sleep now
+i'm heading to bed
+bye for now
+night night
+later robot
+talk to you soon
+see you soon
+time for bed
+until next time
 
 == how_are_you
 how are you
@@ -69,6 +108,16 @@ how are things
 are you doing well
 how's your day going
 you alright
+how's your day been
+are you doing ok
+are you alright
+how's it going robot
+how have you been doing
+you doing ok
+how was your day
+how are you holding up
+everything ok with you
+how's everything
 
 == about_self
 who are you
@@ -85,6 +134,21 @@ introduce yourself
 are you smart
 do you have a name
 are you an ai
+tell me a bit about yourself
+do you store my data in the cloud
+what kind of assistant are you
+do you need the internet
+do you need wifi
+is my data private
+who built you
+describe yourself
+who created you
+who designed you
+what exactly are you
+are you a person
+are you a real person
+are you human
+are you alive
 
 == capabilities
 what can you do
@@ -99,6 +163,15 @@ help
 what can i say
 what are you good at
 what are you for
+are you able to help me
+what do you understand
+what should i ask you
+what commands can i give you
+list your skills
+what can you help me with
+what can you help with
+i need help
+what are you capable of
 
 == small_talk
 i'm tired
@@ -121,6 +194,28 @@ nice
 wow
 oh really
 good job
+i'm feeling great
+oh wow
+i'm so happy today
+nice job
+that's funny
+that's so cool
+what a day
+good robot
+work was busy today
+you're doing great
+i like your voice
+i'm a bit sleepy
+i'm feeling sad
+i'm in a good mood
+i'm in a bad mood
+you're smart
+it's freezing today
+you're awesome
+it's so sunny today
+you're the best robot
+today was rough
+i'm exhausted
 
 == joke
 tell me a joke
@@ -131,6 +226,19 @@ got any jokes
 tell me something funny
 i need a laugh
 know any good jokes
+say something to make me laugh
+do you know a good joke
+tell me a funny joke
+got a joke for me
+say a joke
+know any jokes
+tell me a robot joke
+can you tell me a joke
+could you tell me a joke
+be funny
+do you have any jokes
+any jokes
+make me smile
 
 == acknowledge
 ok
@@ -153,6 +261,21 @@ no thanks
 not now
 maybe later
 i see
+ok cool
+not right now
+sounds great
+alright then
+that's fine
+maybe
+sure why not
+i'm good
+that's okay
+it's fine
+oh i see
+good
+not really
+sure thing
+no problem
 
 == offline
 what's the weather like
@@ -169,3 +292,18 @@ set an alarm for seven
 order some groceries
 call an uber
 what's the capital of france
+what's the news today
+look up the score
+what's the score of the game
+what time is it now
+what's today's date
+play my playlist
+put on some music
+call a taxi
+order a pizza
+who is the president
+what's the weather going to be
+is it going to rain
+will it rain today
+play the radio
+read me the news

@@ -157,6 +157,54 @@ first {a} and then {b}
 {a} and finally {b}
 {a} and also {b}
 {a} and when you get there {b}
+{a} then finally {b}
+{a} finally {b}
+{a} and then finally {b}
+first {a} and finally {b}
+{a} and lastly {b}
+{a} then lastly {b}
+{a} and to finish {b}
+{a} then next {b}
+first {a} next {b}
+{a} and then next {b}
+{a} and next up {b}
+{a} and then after that {b}
+first {a} after that {b}
+{a} and right after that {b}
+{a} right after that {b}
+{a} and once that's done {b}
+{a} once that's done {b}
+{a} then once that's done {b}
+first {a} and once that's done {b}
+{a} and once you're done {b}
+{a} when you're done {b}
+{a} then when you're done {b}
+{a} and when you're finished {b}
+{a} when you're finished {b}
+{a} and when that's done {b}
+{a} when that's done {b}
+{a} also {b}
+{a} then also {b}
+{a} and then also {b}
+{a} and also after that {b}
+{a} and {b} too
+{a} and {b} as well
+{a} and then right away {b}
+{a} then right after {b}
+{a} and straight after {b}
+{a} then straight away {b}
+{a} first and then {b}
+{a} first then {b}
+first {a} followed by {b}
+{a} then followed by {b}
+{a} and follow that with {b}
+{a} followed next by {b}
+{a} afterwards {b}
+{a} then afterwards {b}
+{a} and as soon as that's done {b}
+{a} and once you've done that {b}
+{a} once you're there {b}
+{a} and after you're done {b}
 
 == prefix
 please
@@ -184,6 +232,28 @@ kindly
 um could you
 hey buddy can you
 right so
+hey
+hey there
+excuse me
+excuse me robot
+robot please
+please robot
+can you please
+will you please
+could you kindly
+hey robot could you
+robot can you
+robot could you
+do me a favor and
+just
+okay robot
+alright robot
+hey robot please
+hi robot can you
+so can you
+can you quickly
+buddy
+ok so
 
 == suffix
 please
@@ -202,6 +272,26 @@ okay
 real quick
 would you
 thanks robot
+please robot
+if you would
+if possible
+when you get a chance
+at once
+immediately
+right away
+straight away
+thanks a lot
+cheers
+ok
+okay thanks
+will you
+could you
+can you
+for me please
+thank you robot
+now please
+if that's okay
+when you're ready
 
 == disfluency
 um

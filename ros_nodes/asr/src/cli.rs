@@ -79,6 +79,18 @@ fn load(model: Option<&Path>, options: WhisperOptions) -> Result<WhisperTranscri
     Ok(WhisperTranscriber::load(&model_path(model), options)?)
 }
 
+/// The recogniser with the node's default settings (`Params::default()`), on `model` or the
+/// cache's default model.
+///
+/// # Errors
+/// Missing or broken model.
+pub fn recogniser(model: Option<&Path>) -> Result<Recogniser<WhisperTranscriber>, Error> {
+    let params = Params::default();
+    let lexicon = Lexicon::default();
+    let whisper = load(model, whisper_options(&params, &lexicon))?;
+    Ok(Recogniser::new(whisper, &params, lexicon))
+}
+
 /// One utterance as `transcribe --json` prints it.
 #[derive(Debug, serde::Serialize)]
 struct UtteranceLine<'a> {
@@ -100,9 +112,7 @@ struct UtteranceLine<'a> {
 pub fn transcribe(args: &TranscribeArgs) -> anyhow::Result<()> {
     let samples = audio_capture::wav::read_mono_16k(&args.file).map_err(Error::from)?;
     let params = Params::default();
-    let lexicon = Lexicon::default();
-    let whisper = load(args.model.as_deref(), whisper_options(&params, &lexicon))?;
-    let mut recogniser = Recogniser::new(whisper, &params, lexicon);
+    let mut recogniser = recogniser(args.model.as_deref())?;
     let utterances =
         pipeline::transcribe_samples(&samples, &params, &mut recogniser).map_err(Error::from)?;
     let mut out = std::io::stdout().lock();

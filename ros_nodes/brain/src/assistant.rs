@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use mcsd::checkpoint::{self, ModelKind};
-use mcsd::constrain::{AutomatonConstraint, ByteAutomaton};
+use mcsd::constrain::AutomatonConstraint;
 use mcsd::decoder::Decoder;
 use mcsd::generate::{GenerateOptions, Generator, StopReason};
 use mcsd::model::Model;
@@ -35,8 +35,9 @@ use mcsd::state::State;
 use mcsd::tokenizer::{Special, Tokenizer};
 
 use crate::error::Error;
-use crate::grammar::OutputGrammar;
+use crate::grammar::{OutputGrammar, SlotGrammar};
 use crate::prompt::{ModelOutput, Prompt};
+use crate::slots::SlotLexicon;
 
 /// Directory of the shipped checkpoint, relative to a workspace root or installed share.
 pub const CHECKPOINT_DIR: &str = "models/assistant";
@@ -51,21 +52,21 @@ fn model_error(what: impl Into<String>) -> impl FnOnce(mcsd::error::Error) -> Er
     move |source| Error::Model { what, source }
 }
 
-/// The output grammar shared between turns: the DFA is built once, each turn only carries a
-/// state id.
+/// What a checkpoint reads and writes besides tokens: its slot lexicon (names, numbers and
+/// unfamiliar words become placeholders) and the output grammar, both built once and shared.
 #[derive(Debug, Clone)]
-pub(crate) struct SharedGrammar(pub(crate) Arc<OutputGrammar>);
+pub(crate) struct ModelIo {
+    pub(crate) lexicon: Arc<SlotLexicon>,
+    pub(crate) grammar: Arc<OutputGrammar>,
+}
 
-impl ByteAutomaton for SharedGrammar {
-    type State = <OutputGrammar as ByteAutomaton>::State;
-    fn start(&self) -> Self::State {
-        self.0.start()
-    }
-    fn next(&self, state: &Self::State, byte: u8) -> Option<Self::State> {
-        self.0.next(state, byte)
-    }
-    fn is_accepting(&self, state: &Self::State) -> bool {
-        self.0.is_accepting(state)
+impl ModelIo {
+    /// The slot lexicon saved in checkpoint `dir`, and the grammar.
+    pub(crate) fn load(dir: &Path) -> Result<Self, Error> {
+        Ok(Self {
+            lexicon: Arc::new(SlotLexicon::load(dir)?),
+            grammar: Arc::new(OutputGrammar::new()?),
+        })
     }
 }
 
@@ -74,8 +75,12 @@ impl ByteAutomaton for SharedGrammar {
 pub struct Turn {
     /// The parsed answer.
     pub output: ModelOutput,
-    /// The answer text as decoded (what [`ModelOutput::parse`] read).
+    /// The answer text with its placeholders restored (what [`ModelOutput::parse`] read).
     pub text: String,
+    /// The model's input text, with placeholders.
+    pub model_input: String,
+    /// The answer as decoded, with placeholders.
+    pub model_answer: String,
     /// Tokens of the prompt, special tokens included.
     pub prompt_tokens: usize,
     /// Tokens of the answer, `</s>` included.
@@ -90,14 +95,15 @@ pub struct Turn {
 pub(crate) fn respond_with<M: Decoder>(
     model: &M,
     tokenizer: &Tokenizer,
-    grammar: &SharedGrammar,
+    io: &ModelIo,
     state: &mut M::State,
     prompt: &Prompt,
 ) -> Result<Turn, Error> {
     let started = Instant::now();
     let _span = tracing::debug_span!("brain.generate").entered();
+    let (model_input, slots) = io.lexicon.abstract_prompt(prompt, |_| false);
     let prompt_ids = tokenizer
-        .encode_prompt(&prompt.to_text())
+        .encode_prompt(&model_input)
         .map_err(model_error("encoding the prompt"))?;
     let generator =
         Generator::new(model, tokenizer, Device::Cpu).map_err(model_error("starting decoding"))?;
@@ -105,7 +111,7 @@ pub(crate) fn respond_with<M: Decoder>(
         max_new_tokens: MAX_ANSWER_TOKENS,
         ..GenerateOptions::default()
     };
-    let mut constraint = AutomatonConstraint::new(grammar.clone());
+    let mut constraint = AutomatonConstraint::new(SlotGrammar::new(io.grammar.clone(), &slots));
     let mut working = state.clone();
     let generation = generator
         .generate(
@@ -126,11 +132,15 @@ pub(crate) fn respond_with<M: Decoder>(
             .map_err(model_error("closing the turn"))?;
         answer_tokens += 1;
     }
-    let output = ModelOutput::parse(&generation.text)?;
+    tracing::debug!(input = %model_input, answer = %generation.text, "model turn");
+    let text = slots.restore(&generation.text)?;
+    let output = ModelOutput::parse(&text)?;
     *state = working;
     Ok(Turn {
         output,
-        text: generation.text,
+        text,
+        model_input,
+        model_answer: generation.text,
         prompt_tokens: prompt_ids.len(),
         answer_tokens,
         elapsed: started.elapsed(),
@@ -141,7 +151,7 @@ pub(crate) fn respond_with<M: Decoder>(
 pub struct AssistantModel {
     model: Model,
     tokenizer: Tokenizer,
-    grammar: SharedGrammar,
+    io: ModelIo,
     dir: PathBuf,
 }
 
@@ -184,7 +194,7 @@ impl AssistantModel {
         }
         let loaded = checkpoint::load_model::<Model>(dir, &Device::Cpu)
             .map_err(model_error(what.clone()))?;
-        let grammar = SharedGrammar(Arc::new(OutputGrammar::new()?));
+        let io = ModelIo::load(dir)?;
         tracing::info!(
             dir = %dir.display(),
             parameters = loaded.model.n_params(),
@@ -194,7 +204,7 @@ impl AssistantModel {
         Ok(Self {
             model: loaded.model,
             tokenizer: loaded.tokenizer,
-            grammar,
+            io,
             dir: dir.to_path_buf(),
         })
     }
@@ -289,7 +299,7 @@ impl Conversation {
         let turn = respond_with(
             &model.model,
             &model.tokenizer,
-            &model.grammar,
+            &model.io,
             &mut self.state,
             prompt,
         )?;

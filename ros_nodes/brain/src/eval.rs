@@ -22,10 +22,9 @@ use mcsd::tokenizer::Tokenizer;
 use serde::Serialize;
 
 use crate::actions::ActionKind;
-use crate::assistant::{SharedGrammar, respond_with};
+use crate::assistant::{ModelIo, respond_with};
 use crate::corpus::{Corpus, CorpusExample, load_from_root};
 use crate::error::Error;
-use crate::grammar::OutputGrammar;
 use crate::prompt::{ModelOutput, Prompt};
 use crate::train::TrainPlan;
 
@@ -87,6 +86,8 @@ pub struct ModelEval {
     pub clean: Score,
     /// Exact action match on noisy (ASR-like) utterances.
     pub noisy: Score,
+    /// Exact action match on held-out utterances as our ASR heard them (`--heard`).
+    pub heard: Option<Score>,
     /// Exact match of actions and memory operations.
     pub steps: Score,
     /// Exact action match per expected step kind (plus `none` for no action).
@@ -140,6 +141,8 @@ pub struct EvalOptions {
     pub turns_per_conversation: usize,
     /// Wrong answers kept per model.
     pub keep_misses: usize,
+    /// Run the memory-dialogue suite too.
+    pub memory_dialogues: bool,
 }
 
 impl Default for EvalOptions {
@@ -148,6 +151,7 @@ impl Default for EvalOptions {
             limit: 1000,
             turns_per_conversation: 8,
             keep_misses: 20,
+            memory_dialogues: true,
         }
     }
 }
@@ -179,7 +183,7 @@ fn evaluate_decoder<M: Decoder>(
     parameters: usize,
     model: &M,
     tokenizer: &Tokenizer,
-    grammar: &SharedGrammar,
+    io: &ModelIo,
     examples: &[CorpusExample],
     options: &EvalOptions,
     progress: bool,
@@ -194,6 +198,7 @@ fn evaluate_decoder<M: Decoder>(
         actions: Score::default(),
         clean: Score::default(),
         noisy: Score::default(),
+        heard: None,
         steps: Score::default(),
         per_kind: BTreeMap::new(),
         per_category: BTreeMap::new(),
@@ -229,8 +234,7 @@ fn evaluate_decoder<M: Decoder>(
             let prompt = Prompt::parse(&example.prompt)?;
             let expected = ModelOutput::parse(&example.answer)?;
             let (expected_understanding, expected_memory) = expected.into_parts();
-            let (got_text, got) = match respond_with(model, tokenizer, grammar, &mut state, &prompt)
-            {
+            let (got_text, got) = match respond_with(model, tokenizer, io, &mut state, &prompt) {
                 Ok(turn) => {
                     latencies.push(turn.elapsed.as_secs_f64() * 1e3);
                     total_time += turn.elapsed;
@@ -318,14 +322,14 @@ pub fn evaluate_mcsd(
 ) -> Result<ModelEval, Error> {
     let loaded = checkpoint::load_model::<mcsd::model::Model>(dir, &Device::Cpu)
         .map_err(model_error(format!("loading {}", dir.display())))?;
-    let grammar = SharedGrammar(std::sync::Arc::new(OutputGrammar::new()?));
+    let io = ModelIo::load(dir)?;
     evaluate_decoder(
         "mcsd",
         dir,
         loaded.model.n_params(),
         &loaded.model,
         &loaded.tokenizer,
-        &grammar,
+        &io,
         examples,
         options,
         progress,
@@ -344,14 +348,14 @@ pub fn evaluate_transformer(
 ) -> Result<ModelEval, Error> {
     let loaded = checkpoint::load_model::<mcsd::transformer::Transformer>(dir, &Device::Cpu)
         .map_err(model_error(format!("loading {}", dir.display())))?;
-    let grammar = SharedGrammar(std::sync::Arc::new(OutputGrammar::new()?));
+    let io = ModelIo::load(dir)?;
     evaluate_decoder(
         "transformer",
         dir,
         loaded.model.n_params(),
         &loaded.model,
         &loaded.tokenizer,
-        &grammar,
+        &io,
         examples,
         options,
         progress,
@@ -390,6 +394,12 @@ impl EvalReport {
             "… noisy (ASR-like) utterances".into(),
             col(&|m| pct(&m.noisy)),
         ));
+        if self.models.iter().any(|m| m.heard.is_some()) {
+            rows.push((
+                "… heard by our ASR (eSpeak NG speech → whisper)".into(),
+                col(&|m| m.heard.as_ref().map(pct).unwrap_or_else(|| "–".into())),
+            ));
+        }
         rows.push((
             "exact match incl. memory ops".into(),
             col(&|m| pct(&m.steps)),
@@ -507,6 +517,30 @@ pub struct EvalArgs {
     /// Skip the memory-dialogue suite.
     #[arg(long)]
     pub no_memory_dialogues: bool,
+    /// Wrong answers kept per model in the JSON report.
+    #[arg(long, default_value_t = EvalOptions::default().keep_misses)]
+    pub misses: usize,
+    /// Also score held-out utterances as our ASR heard them (the JSONL `embodied hear-heldout`
+    /// writes).
+    #[arg(long)]
+    pub heard: Option<PathBuf>,
+}
+
+/// Reads the JSONL of corpus examples `embodied hear-heldout` writes.
+///
+/// # Errors
+/// Unreadable file or a malformed line (named).
+pub fn read_examples(path: &Path) -> anyhow::Result<Vec<CorpusExample>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            serde_json::from_str(line)
+                .map_err(|e| anyhow::anyhow!("{} line {}: {e}", path.display(), i + 1))
+        })
+        .collect()
 }
 
 /// Runs the memory-dialogue suite on the assistant in `dir` (aliases from the semantic map
@@ -528,7 +562,7 @@ pub fn evaluate_memory_dialogues(
 }
 
 /// The plan a checkpoint was trained with (its training.json), else the built-in plan.
-fn plan_of(dir: &Path) -> TrainPlan {
+pub fn plan_of(dir: &Path) -> TrainPlan {
     checkpoint::read_json::<crate::train::TrainingRecord>(&dir.join(crate::train::TRAINING_FILE))
         .map(|record| record.plan)
         .unwrap_or_default()
@@ -564,7 +598,7 @@ pub fn build_report(
     baseline: &Path,
     plan: &TrainPlan,
     options: &EvalOptions,
-    memory_dialogues: bool,
+    heard: Option<&[CorpusExample]>,
     progress: bool,
 ) -> anyhow::Result<EvalReport> {
     let (_, mut examples) = heldout_examples(root, plan)?;
@@ -575,14 +609,19 @@ pub fn build_report(
     .map(|r| r.corpus_sha256)
     .unwrap_or_else(|_| "unknown (no training.json)".into());
     let mut models = vec![evaluate_mcsd(dir, &examples, options, progress)?];
+    if let Some(heard) = heard {
+        models[0].heard = Some(evaluate_mcsd(dir, heard, options, progress)?.actions);
+    }
     if baseline.join(checkpoint::WEIGHTS_FILE).is_file() {
-        models.push(evaluate_transformer(
-            baseline, &examples, options, progress,
-        )?);
+        let mut eval = evaluate_transformer(baseline, &examples, options, progress)?;
+        if let Some(heard) = heard {
+            eval.heard = Some(evaluate_transformer(baseline, heard, options, progress)?.actions);
+        }
+        models.push(eval);
     } else {
         tracing::warn!(dir = %baseline.display(), "no Transformer baseline checkpoint; skipped");
     }
-    let (memory_dialogues, memory_failures) = if memory_dialogues {
+    let (memory_dialogues, memory_failures) = if options.memory_dialogues {
         let suite = evaluate_memory_dialogues(root, dir)?;
         (
             Some(Score {
@@ -623,15 +662,17 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let options = EvalOptions {
         limit: args.limit,
         turns_per_conversation: args.turns,
-        ..EvalOptions::default()
+        memory_dialogues: !args.no_memory_dialogues,
+        keep_misses: args.misses,
     };
+    let heard = args.heard.as_deref().map(read_examples).transpose()?;
     let report = build_report(
         &args.root,
         &dir,
         &args.baseline,
         &plan,
         &options,
-        !args.no_memory_dialogues,
+        heard.as_deref(),
         !args.quiet,
     )?;
     let table = report.to_markdown();

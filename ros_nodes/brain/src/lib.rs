@@ -6,6 +6,8 @@
 //! - [`prompt`]: the model's input (a compact grounding of robot state, perception and memory,
 //!   plus the utterance) and its output text (say text, steps, memory operations) with a parser
 //!   into typed values.
+//! - [`slots`]: names, numbers and unfamiliar words to numbered placeholders and back, so the
+//!   model learns structure and copies names exactly.
 //! - [`grammar`]: a byte automaton accepting exactly the valid output texts, for constrained
 //!   decoding with [`mcsd::constrain::AutomatonConstraint`].
 //! - [`numbers`]: spoken quantities ("one and a half meters", "ninety degrees") to numbers.
@@ -42,12 +44,15 @@ pub mod grammar;
 pub mod node;
 pub mod numbers;
 pub mod prompt;
+pub mod slots;
 pub mod train;
 
 pub use actions::{Action, Destination, Understanding};
 pub use error::Error;
 pub use grammar::OutputGrammar;
-pub use prompt::{Fact, Grounding, MemoryOp, ModelOutput, OutputStep, Perceived, Prompt};
+pub use prompt::{
+    Fact, Grounding, MemoryOp, ModelOutput, OutputStep, Perceived, Prompt, PromptNames,
+};
 
 /// Result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -70,7 +70,8 @@ pub enum LengthUnit {
 }
 
 impl LengthUnit {
-    fn from_word(word: &str) -> Option<Self> {
+    /// The unit a word names ("cm", "feet", "metres").
+    pub fn from_word(word: &str) -> Option<Self> {
         Some(match word {
             "m" | "meter" | "meters" | "metre" | "metres" => LengthUnit::Metre,
             "cm" | "centimeter" | "centimeters" | "centimetre" | "centimetres" => {
@@ -115,6 +116,11 @@ pub fn number_words(n: u32) -> String {
         }
     }
     parts.join(" ")
+}
+
+/// Whether `word` is a number word ("seven", "ninety", "hundred"; not "a").
+pub fn is_number_word(word: &str) -> bool {
+    word == "hundred" || word_value(word).is_some()
 }
 
 fn word_value(word: &str) -> Option<u32> {

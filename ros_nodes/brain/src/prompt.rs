@@ -135,13 +135,53 @@ impl Fact {
 impl fmt::Display for Fact {
     /// `object@place` for a location, `subject:relation:value` otherwise.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.relation == LOCATION_RELATION {
-            write!(f, "{}@{}", self.subject, self.value)
-        } else {
-            write!(f, "{}:{}:{}", self.subject, self.relation, self.value)
+        f.write_str(&self.render(&mut Verbatim))
+    }
+}
+
+impl Fact {
+    /// The [`Display`](fmt::Display) form with names written by `names`.
+    pub fn render(&self, names: &mut impl PromptNames) -> String {
+        match self.as_location() {
+            Some((object, place)) => {
+                let (label, place) = names.located(object.name(), place);
+                format!("{label}@{place}")
+            }
+            None => format!(
+                "{}:{}:{}",
+                names.words(&self.subject),
+                self.relation,
+                names.words(&self.value)
+            ),
         }
     }
 }
+
+/// How [`Prompt::render`] writes the names in a prompt. The defaults write them as they are.
+pub trait PromptNames {
+    /// The utterance.
+    fn utterance(&mut self, utterance: &str) -> String {
+        utterance.to_owned()
+    }
+    /// The robot's room.
+    fn room(&mut self, room: PlaceId) -> String {
+        room.name().to_owned()
+    }
+    /// A perceived label or a located object, and its room.
+    fn located(&mut self, label: &str, place: PlaceId) -> (String, String) {
+        (label.to_owned(), place.name().to_owned())
+    }
+    /// The subject or value of a general fact.
+    fn words(&mut self, words: &str) -> String {
+        words.to_owned()
+    }
+}
+
+/// Writes every name as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Verbatim;
+
+impl PromptNames for Verbatim {}
 
 impl Fact {
     /// Parses the [`Display`](fmt::Display) form.
@@ -267,15 +307,24 @@ impl Prompt {
 
     /// The model's input text (see the module docs).
     pub fn to_text(&self) -> String {
+        self.render(&mut Verbatim)
+    }
+
+    /// The input text with every name written by `names` (the slot abstraction writes
+    /// placeholders, [`Prompt::to_text`] the names themselves). The utterance is named first,
+    /// though written last, so that `names` can number what it mentions before the grounding.
+    pub fn render(&self, names: &mut impl PromptNames) -> String {
+        let utterance = names.utterance(&self.utterance);
         let g = &self.grounding;
-        let mut text = format!("room {}|bat {}", g.room, g.battery_pct);
+        let mut text = format!("room {}|bat {}", names.room(g.room), g.battery_pct);
         if !g.perceived.is_empty() {
             text.push_str("|see ");
             for (i, seen) in g.perceived.iter().enumerate() {
                 if i > 0 {
                     text.push(',');
                 }
-                let _ = write!(text, "{}@{}", seen.label, seen.room);
+                let (label, room) = names.located(&seen.label, seen.room);
+                let _ = write!(text, "{label}@{room}");
             }
         }
         if !g.facts.is_empty() {
@@ -284,11 +333,11 @@ impl Prompt {
                 if i > 0 {
                     text.push(',');
                 }
-                let _ = write!(text, "{fact}");
+                text.push_str(&fact.render(names));
             }
         }
         text.push_str("|u ");
-        text.push_str(&self.utterance);
+        text.push_str(&utterance);
         text
     }
 

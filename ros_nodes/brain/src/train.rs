@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::{Corpus, CorpusOptions, load_from_root};
 use crate::error::Error;
+use crate::slots::SlotLexicon;
 
 /// Name of the training summary written next to the weights.
 pub const TRAINING_FILE: &str = "training.json";
@@ -93,6 +94,8 @@ impl Default for TrainPlan {
 pub struct PreparedData {
     /// The generated corpus.
     pub corpus: Corpus,
+    /// The slot lexicon saved with the checkpoint.
+    pub lexicon: SlotLexicon,
     /// The tokenizer trained on the corpus's training split.
     pub tokenizer: mcsd::tokenizer::Tokenizer,
     /// Training windows.
@@ -102,46 +105,60 @@ pub struct PreparedData {
 }
 
 impl PreparedData {
-    /// Generates the corpus under `root` (templates and semantic map) and trains the tokenizer
-    /// on its training split (the held-out phrasings stay unseen, even by the tokenizer).
+    /// Generates the corpus under `root` (templates and semantic map), its slot lexicon, and
+    /// trains the tokenizer on the training split as the model reads it (the held-out
+    /// phrasings stay unseen, even by the tokenizer).
     ///
     /// # Errors
     /// Corpus and tokenizer errors.
     pub fn prepare(root: &Path, plan: &TrainPlan) -> Result<Self, Error> {
-        let (map, set) = load_from_root(root)?;
-        let corpus = Corpus::generate(&set, &map, &plan.corpus)?;
-        let mcsd_corpus = corpus.to_mcsd();
-        let tokenizer = mcsd::tokenizer::Tokenizer::train(
-            mcsd_corpus.train.iter().map(mcsd::corpus::Example::text),
-            plan.vocab_size,
-        )
-        .map_err(model_error("training the tokenizer"))?;
-        Self::pack(corpus, tokenizer, plan)
+        Self::build(root, plan, None)
     }
 
-    /// Packs a corpus with an existing tokenizer (resuming a run).
+    /// As [`PreparedData::prepare`], with the tokenizer a resumed run started with.
     ///
     /// # Errors
-    /// Tokenizer errors.
-    pub fn pack(
-        corpus: Corpus,
-        tokenizer: mcsd::tokenizer::Tokenizer,
+    /// Corpus and tokenizer errors.
+    pub fn resume(
+        root: &Path,
         plan: &TrainPlan,
+        tokenizer: mcsd::tokenizer::Tokenizer,
     ) -> Result<Self, Error> {
-        let mcsd_corpus = corpus.to_mcsd();
-        let train = PackedTokens::pack(&mcsd_corpus.train, &tokenizer, plan.train.seq_len)
+        Self::build(root, plan, Some(tokenizer))
+    }
+
+    fn build(
+        root: &Path,
+        plan: &TrainPlan,
+        tokenizer: Option<mcsd::tokenizer::Tokenizer>,
+    ) -> Result<Self, Error> {
+        let (map, set) = load_from_root(root)?;
+        let corpus = Corpus::generate(&set, &map, &plan.corpus)?;
+        let lexicon = corpus.slot_lexicon(&set, &map);
+        let model_corpus = corpus.to_mcsd(&lexicon)?;
+        let tokenizer = match tokenizer {
+            Some(tokenizer) => tokenizer,
+            None => mcsd::tokenizer::Tokenizer::train(
+                model_corpus.train.iter().map(mcsd::corpus::Example::text),
+                plan.vocab_size,
+            )
+            .map_err(model_error("training the tokenizer"))?,
+        };
+        let train = PackedTokens::pack(&model_corpus.train, &tokenizer, plan.train.seq_len)
             .map_err(model_error("packing the training split"))?;
-        let heldout = PackedTokens::pack(&mcsd_corpus.validation, &tokenizer, plan.train.seq_len)
+        let heldout = PackedTokens::pack(&model_corpus.validation, &tokenizer, plan.train.seq_len)
             .map_err(model_error("packing the held-out split"))?;
         tracing::info!(
             train_tokens = train.ids().len(),
             heldout_tokens = heldout.ids().len(),
             vocab = tokenizer.vocab_size(),
+            known_words = lexicon.known_words.len(),
             sha256 = %corpus.sha256,
             "assistant data ready"
         );
         Ok(Self {
             corpus,
+            lexicon,
             tokenizer,
             train,
             heldout,
@@ -312,7 +329,8 @@ fn export<M: Architecture>(
         &trainer.weights(),
         &data.tokenizer,
     )
-    .map_err(model_error(format!("exporting to {}", out.display())))
+    .map_err(model_error(format!("exporting to {}", out.display())))?;
+    data.lexicon.save(out)
 }
 
 /// The MCSD config of a plan with the tokenizer's vocabulary.
@@ -407,10 +425,8 @@ pub fn run(args: &TrainAssistantArgs) -> anyhow::Result<()> {
     // A resumed run must use the tokenizer it started with.
     let tokenizer_path = mcsd_work.join(checkpoint::TOKENIZER_FILE);
     let data = if tokenizer_path.is_file() {
-        let (map, set) = load_from_root(&args.root)?;
-        let corpus = Corpus::generate(&set, &map, &plan.corpus)?;
         let tokenizer = mcsd::tokenizer::Tokenizer::load(&tokenizer_path)?;
-        PreparedData::pack(corpus, tokenizer, &plan)?
+        PreparedData::resume(&args.root, &plan, tokenizer)?
     } else {
         PreparedData::prepare(&args.root, &plan)?
     };
@@ -456,7 +472,7 @@ pub fn run(args: &TrainAssistantArgs) -> anyhow::Result<()> {
             &args.baseline_out,
             &plan,
             &crate::eval::EvalOptions::default(),
-            true,
+            None,
             progress,
         )?;
         let table = report.to_markdown();
@@ -591,9 +607,7 @@ pub fn record_interrupted_run(
     }
     let state: SavedState = checkpoint::read_json(&work.join(checkpoint::TRAINER_STATE_FILE))?;
     let tokenizer = mcsd::tokenizer::Tokenizer::load(&work.join(checkpoint::TOKENIZER_FILE))?;
-    let (map, set) = load_from_root(root)?;
-    let corpus = Corpus::generate(&set, &map, &plan.corpus)?;
-    let data = PreparedData::pack(corpus, tokenizer, plan)?;
+    let data = PreparedData::resume(root, plan, tokenizer)?;
     let weights = checkpoint::read_safetensors(&out.join(checkpoint::WEIGHTS_FILE), &Device::Cpu)?;
     let parameters = weights.values().map(|t| t.elem_count()).sum();
     let last_heldout = state.history.iter().rev().find_map(|h| h.val_loss);

@@ -43,7 +43,6 @@ async fn next<M: embodied_msgs::RosMessage>(stream: &mut Subscriber<M>) -> M {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "quality gate (issue 5): asserts the model's answers; the shipped checkpoint is undertrained (52.8% held-out). Run: cargo test -p brain -- --ignored quality_gate"]
 async fn quality_gate_transcripts_become_replies_tasks_and_reports() {
     let bus = InMemoryBus::new();
     let mut brain_io =

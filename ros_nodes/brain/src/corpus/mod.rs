@@ -10,7 +10,8 @@
 //! let map = embodied_world::SemanticMap::load(&root.join("config/world/home.yaml"))?;
 //! let set = TemplateSet::load(&root.join("config/corpus"), &map)?;
 //! let corpus = Corpus::generate(&set, &map, &CorpusOptions::default())?;
-//! let for_training: mcsd::corpus::Corpus = corpus.to_mcsd();
+//! let lexicon = corpus.slot_lexicon(&set, &map);
+//! let for_training: mcsd::corpus::Corpus = corpus.to_mcsd(&lexicon)?;
 //! println!("{} {}", corpus.sha256, for_training.train.len());
 //! # Ok(()) }
 //! ```
@@ -36,6 +37,7 @@ pub use templates::{Template, TemplateSet};
 use crate::actions::ActionKind;
 use crate::error::Error;
 use crate::prompt::{ModelOutput, OutputStep, Prompt};
+use crate::slots::{SlotLexicon, lexicon_words};
 use generate::{Filler, answer, join_answers, sample_grounding, takes_prefix};
 
 /// Name of the multi-step class in statistics.
@@ -57,6 +59,9 @@ pub struct CorpusOptions {
     pub noise_fraction: f64,
     /// Share of examples that are multi-step requests, in [0, 1).
     pub multi_step_fraction: f64,
+    /// Share of training examples in which one known phrasing word is shown as an unfamiliar
+    /// `W` slot ([`Corpus::to_mcsd`]), in [0, 1].
+    pub word_dropout: f64,
 }
 
 impl Default for CorpusOptions {
@@ -68,6 +73,7 @@ impl Default for CorpusOptions {
             heldout_fraction: 0.2,
             noise_fraction: 0.4,
             multi_step_fraction: 0.12,
+            word_dropout: 0.35,
         }
     }
 }
@@ -104,6 +110,13 @@ impl CorpusOptions {
                 "must be in [0, 1]",
             ));
         }
+        if !(0.0..=1.0).contains(&self.word_dropout) {
+            return Err(bad(
+                "word_dropout",
+                self.word_dropout.to_string(),
+                "must be in [0, 1]",
+            ));
+        }
         if !(0.0..1.0).contains(&self.multi_step_fraction) {
             return Err(bad(
                 "multi_step_fraction",
@@ -136,13 +149,41 @@ pub struct CorpusExample {
 }
 
 impl CorpusExample {
-    /// The example for the trainer.
-    pub fn to_example(&self) -> mcsd::corpus::Example {
-        mcsd::corpus::Example {
-            prompt: self.prompt.clone(),
-            answer: self.answer.clone(),
-        }
+    /// The example for the trainer, as the model reads and writes it (see [`crate::slots`]).
+    ///
+    /// # Errors
+    /// [`Error::ParsePrompt`] for a malformed prompt.
+    pub fn to_example(
+        &self,
+        lexicon: &SlotLexicon,
+        unfamiliar: impl Fn(&str) -> bool,
+    ) -> Result<mcsd::corpus::Example, Error> {
+        let prompt = Prompt::parse(&self.prompt)?;
+        let (text, slots) = lexicon.abstract_prompt(&prompt, unfamiliar);
+        Ok(mcsd::corpus::Example {
+            prompt: text,
+            answer: slots.abstract_answer(&self.answer),
+        })
     }
+}
+
+/// The known words of `example`'s utterance that its answer does not use and that name
+/// nothing (phrasing words such as "fetch" or "quickly").
+fn droppable_words(example: &CorpusExample, lexicon: &SlotLexicon) -> Vec<String> {
+    let utterance = example.prompt.split_once("|u ").map_or("", |(_, u)| u);
+    let answer = example.answer.to_lowercase();
+    let mut words: Vec<String> = lexicon_words(utterance)
+        .filter(|w| {
+            w.len() >= 3
+                && lexicon.knows(w)
+                && !lexicon.names(w)
+                && !crate::numbers::is_number_word(w)
+                && !answer.contains(w.as_str())
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    words
 }
 
 /// Which templates are held out.
@@ -489,12 +530,64 @@ impl Corpus {
         })
     }
 
-    /// The corpus for `mcsd`'s trainer (held-out as its validation split).
-    pub fn to_mcsd(&self) -> mcsd::corpus::Corpus {
-        mcsd::corpus::Corpus {
-            train: self.train.iter().map(CorpusExample::to_example).collect(),
-            validation: self.heldout.iter().map(CorpusExample::to_example).collect(),
-        }
+    /// The slot lexicon of this corpus: the words of its training split (utterances and
+    /// answers), less the words only the `== slot` lists (names, likings, relatives, unknown
+    /// places and objects) put there, which the model should copy rather than learn; and the
+    /// map's names with their near misses.
+    pub fn slot_lexicon(&self, set: &TemplateSet, map: &SemanticMap) -> SlotLexicon {
+        let words_of = |text: &str| -> Vec<String> { lexicon_words(text).collect() };
+        let mut phrasing: BTreeSet<String> = set
+            .templates
+            .iter()
+            .filter(|t| self.split.train.contains(&t.id))
+            .flat_map(|t| words_of(&t.text))
+            .collect();
+        phrasing.extend(map.vocabulary().flat_map(|(phrase, _)| words_of(phrase)));
+        let copied: BTreeSet<String> = templates::LIST_SLOTS
+            .iter()
+            .filter_map(|slot| set.slots.get(*slot))
+            .flatten()
+            .flat_map(|value| words_of(value))
+            .filter(|word| !phrasing.contains(word))
+            .collect();
+        let known = self
+            .train
+            .iter()
+            .flat_map(|e| {
+                let utterance = e.prompt.split_once("|u ").map_or("", |(_, u)| u);
+                words_of(utterance).into_iter().chain(words_of(&e.answer))
+            })
+            .filter(|word| !copied.contains(word))
+            .collect();
+        SlotLexicon::new(known, map, &set.confusions)
+    }
+
+    /// The corpus for `mcsd`'s trainer, as the model reads and writes it (slots abstracted by
+    /// `lexicon`; held-out as the validation split). In a share of the training examples
+    /// ([`CorpusOptions::word_dropout`]) one known phrasing word is treated as unfamiliar, so
+    /// the model also meets `W` slots where an unseen phrasing puts them.
+    ///
+    /// # Errors
+    /// [`Error::ParsePrompt`] for a malformed example (a generator bug).
+    pub fn to_mcsd(&self, lexicon: &SlotLexicon) -> Result<mcsd::corpus::Corpus, Error> {
+        let mut rng = StdRng::seed_from_u64(self.options.seed ^ 0x5107);
+        let train = self
+            .train
+            .iter()
+            .map(|e| {
+                let dropped = rng
+                    .random_bool(self.options.word_dropout)
+                    .then(|| droppable_words(e, lexicon).choose(&mut rng).cloned())
+                    .flatten();
+                e.to_example(lexicon, |w| Some(w) == dropped.as_deref())
+            })
+            .collect::<Result<_, _>>()?;
+        let validation = self
+            .heldout
+            .iter()
+            .map(|e| e.to_example(lexicon, |_| false))
+            .collect::<Result<_, _>>()?;
+        Ok(mcsd::corpus::Corpus { train, validation })
     }
 
     /// Counts per split.

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bench_transport;
+pub mod hear;
 pub mod launch;
 
 /// The `embodied` command line.
@@ -40,6 +41,9 @@ enum Command {
     /// Evaluate the assistant model: exact action match per step kind on the held-out template
     /// split, noisy inputs, memory dialogues, latency; MCSD and the Transformer side by side.
     Eval(brain::eval::EvalArgs),
+    /// Speak the brain's held-out utterances with eSpeak NG and transcribe them with our ASR,
+    /// for `embodied eval --heard` (the model scored on real ASR output).
+    HearHeldout(hear::HearArgs),
     /// Audio devices: list the microphones `audio_capture_node` can open.
     #[command(subcommand)]
     Audio(audio_capture::cli::Command),
@@ -108,6 +112,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             .map(|()| crate::exit_codes::OK)
             .exit_code(crate::exit_codes::MODEL),
         Command::Eval(args) => brain::eval::run(&args)
+            .map(|()| crate::exit_codes::OK)
+            .exit_code(crate::exit_codes::MODEL),
+        Command::HearHeldout(args) => hear::run(&args)
             .map(|()| crate::exit_codes::OK)
             .exit_code(crate::exit_codes::MODEL),
         Command::Audio(command) => audio_capture::cli::run(&command, &mut std::io::stdout().lock())
