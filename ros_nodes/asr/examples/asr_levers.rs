@@ -9,7 +9,7 @@ mod common;
 use std::time::Instant;
 
 use asr::pipeline::transcribe_samples;
-use asr::recognise::{Recogniser, Verdict, whisper_options};
+use asr::recognise::{Recogniser, whisper_options};
 use asr::text::{normalize, word_error_rate};
 use asr::transcriber::WhisperTranscriber;
 use asr::{Decoding, Lexicon, Params};
@@ -73,14 +73,7 @@ fn main() -> anyhow::Result<()> {
             let started = Instant::now();
             let utterances = transcribe_samples(audio, &params, &mut recogniser)?;
             millis += started.elapsed().as_secs_f64() * 1000.0;
-            let heard: Vec<String> = utterances
-                .iter()
-                .filter_map(|u| match &u.recognition.verdict {
-                    Verdict::Accepted(a) => Some(a.text.clone()),
-                    Verdict::Rejected { .. } => None,
-                })
-                .collect();
-            let heard = heard.join(" ");
+            let heard = asr::pipeline::accepted_text(&utterances);
             let error = word_error_rate(command, &heard);
             if error > 0.0 && std::env::var_os("VERBOSE").is_some() {
                 eprintln!("{name}: {command:?} -> {:?}", normalize(&heard));

@@ -264,15 +264,13 @@ fn bench_setting(
             let delay = utterances.last().map_or(Duration::ZERO, |u| {
                 Duration::from_secs_f64(u.endpoint_delay_s) + u.recognition.processing
             });
-            let heard: Vec<String> = utterances
-                .iter()
-                .filter_map(|u| match &u.recognition.verdict {
-                    Verdict::Accepted(a) => Some(a.text.clone()),
-                    Verdict::Rejected { .. } => None,
-                })
-                .collect();
             let seconds = utterances.iter().map(|u| u.audio_s).sum();
-            (elapsed, delay, heard.join(" "), seconds)
+            (
+                elapsed,
+                delay,
+                pipeline::accepted_text(&utterances),
+                seconds,
+            )
         };
         if run == 0 {
             continue; // warm-up

@@ -50,6 +50,18 @@ pub struct FileUtterance {
     pub recognition: Recognition,
 }
 
+/// The accepted utterances' texts, joined by spaces (what a listener would have heard).
+pub fn accepted_text(utterances: &[FileUtterance]) -> String {
+    utterances
+        .iter()
+        .filter_map(|u| match &u.recognition.verdict {
+            crate::recognise::Verdict::Accepted(accepted) => Some(accepted.text.as_str()),
+            crate::recognise::Verdict::Rejected { .. } => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Runs the whole pipeline over a recording.
 ///
 /// # Errors

@@ -9,7 +9,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use asr::recognise::Verdict;
 use brain::corpus::CorpusExample;
 use brain::prompt::Prompt;
 
@@ -126,14 +125,7 @@ fn hear_all(
         samples.extend(speech);
         samples.extend(std::iter::repeat_n(0.0, PAD_SAMPLES));
         let utterances = asr::pipeline::transcribe_samples(&samples, params, recogniser)?;
-        let text: Vec<String> = utterances
-            .iter()
-            .filter_map(|u| match &u.recognition.verdict {
-                Verdict::Accepted(accepted) => Some(accepted.text.clone()),
-                Verdict::Rejected { .. } => None,
-            })
-            .collect();
-        let text = text.join(" ");
+        let text = asr::pipeline::accepted_text(&utterances);
         let reference = prompt.utterance.to_lowercase();
         match Prompt::new(prompt.grounding.clone(), &text) {
             Ok(as_heard) => {
