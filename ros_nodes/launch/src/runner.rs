@@ -328,6 +328,11 @@ pub async fn run(
     sinks: OutputSinks,
     shutdown: impl Future<Output = ()>,
 ) -> Result<RunReport> {
+    // A signal ignored here stays ignored in every child across exec: a launcher started as
+    // a background job (`cmd &` in a script) has SIGINT ignored, and its processes would never
+    // see the SIGINT of a shutdown. A handled signal is reset to its default on exec, so
+    // handling both here gives every child the default, whatever this process inherited.
+    let _defaults_for_children = interrupt_or_terminate()?;
     let sinks: SharedSinks = Arc::new(Mutex::new(sinks));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
