@@ -37,6 +37,18 @@ pub trait ByteAutomaton: Send + Sync {
     fn next(&self, state: &Self::State, byte: u8) -> Option<Self::State>;
     /// Whether a complete allowed string ends here.
     fn is_accepting(&self, state: &Self::State) -> bool;
+
+    /// Whether `text` is a complete allowed string.
+    fn accepts(&self, text: &str) -> bool {
+        let mut state = self.start();
+        for &byte in text.as_bytes() {
+            match self.next(&state, byte) {
+                Some(next) => state = next,
+                None => return false,
+            }
+        }
+        self.is_accepting(&state)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -254,25 +266,14 @@ where
 mod tests {
     use super::*;
 
-    fn accepts<A: ByteAutomaton>(a: &A, s: &str) -> bool {
-        let mut state = a.start();
-        for &b in s.as_bytes() {
-            match a.next(&state, b) {
-                Some(n) => state = n,
-                None => return false,
-            }
-        }
-        a.is_accepting(&state)
-    }
-
     #[test]
     fn string_set_accepts_exactly_its_strings() {
         let set = StringSet::new(["go", "go_to", "stop"]).unwrap();
         for s in ["go", "go_to", "stop"] {
-            assert!(accepts(&set, s));
+            assert!(set.accepts(s));
         }
         for s in ["g", "go_", "stops", "", "x"] {
-            assert!(!accepts(&set, s), "{s}");
+            assert!(!set.accepts(s), "{s}");
         }
         assert!(StringSet::new(Vec::<String>::new()).is_err());
         assert!(StringSet::new([""]).is_err());
@@ -287,7 +288,7 @@ mod tests {
         ])
         .unwrap();
         for s in ["go_to(kitchen)", "go_to(kitchen_table)", "go_to(office)"] {
-            assert!(accepts(&t, s), "{s}");
+            assert!(t.accepts(s), "{s}");
         }
         for s in [
             "go_to(kitchen",
@@ -295,12 +296,12 @@ mod tests {
             "go_to(office))",
             "go_to()",
         ] {
-            assert!(!accepts(&t, s), "{s}");
+            assert!(!t.accepts(s), "{s}");
         }
         // Optional slot via an alternative that is a prefix of another.
         let t = Template::new(vec![vec!["a"], vec!["b", "bb"], vec!["b"]]).unwrap();
-        assert!(accepts(&t, "abb"));
-        assert!(accepts(&t, "abbb"));
-        assert!(!accepts(&t, "ab"));
+        assert!(t.accepts("abb"));
+        assert!(t.accepts("abbb"));
+        assert!(!t.accepts("ab"));
     }
 }

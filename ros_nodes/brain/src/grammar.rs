@@ -59,14 +59,7 @@ impl OutputGrammar {
 
     /// Whether `text` is a complete valid output.
     pub fn accepts(&self, text: &str) -> bool {
-        let mut state = self.start;
-        for &byte in text.as_bytes() {
-            match self.next(&state, byte) {
-                Some(next) => state = next,
-                None => return false,
-            }
-        }
-        self.is_accepting(&state)
+        ByteAutomaton::accepts(self, text)
     }
 }
 
@@ -375,18 +368,6 @@ mod tests {
         assert!(!grammar.accepts(&format!("A{}", "b".repeat(MAX_SAY_BYTES))));
     }
 
-    /// Whether `automaton` accepts `text` whole.
-    fn accepts<A: ByteAutomaton>(automaton: &A, text: &str) -> bool {
-        let mut state = automaton.start();
-        for &byte in text.as_bytes() {
-            match automaton.next(&state, byte) {
-                Some(next) => state = next,
-                None => return false,
-            }
-        }
-        automaton.is_accepting(&state)
-    }
-
     #[test]
     fn placeholders_are_accepted_only_when_bound() {
         let grammar = std::sync::Arc::new(OutputGrammar::new().unwrap());
@@ -409,7 +390,7 @@ mod tests {
         let prompt = crate::Prompt::new(crate::Grounding::default(), "go to the kitchen").unwrap();
         let (_, slots) = crate::slots::SlotLexicon::for_tests().abstract_prompt(&prompt, |_| false);
         let bounded = SlotGrammar::new(grammar, &slots);
-        let run = |text: &str| accepts(&bounded, text);
+        let run = |text: &str| bounded.accepts(text);
         assert!(run("Going to the P1.|nav P1"));
         assert!(!run("Going to the P2.|nav P1"));
         assert!(!run("Ok.|nav P2"));
@@ -430,7 +411,7 @@ mod tests {
         .unwrap();
         let (_, slots) = crate::slots::SlotLexicon::for_tests().abstract_prompt(&prompt, |_| false);
         let bounded = SlotGrammar::new(std::sync::Arc::new(OutputGrammar::new().unwrap()), &slots);
-        let run = |text: &str| accepts(&bounded, text);
+        let run = |text: &str| bounded.accepts(text);
         assert!(run(
             "Turning N1 degrees, moving N2.|turn N1|move N2|move -N2"
         ));
