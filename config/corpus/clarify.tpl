@@ -30,6 +30,40 @@ navigate over to {unknown_place}
 go into {unknown_place}
 take yourself to {unknown_place}
 get yourself to {unknown_place}
+head down to {unknown_place}
+go over to {unknown_place}
+go on over to {unknown_place}
+pop over to {unknown_place}
+nip into {unknown_place}
+make your way to {unknown_place}
+get yourself over to {unknown_place}
+could you head to {unknown_place}
+would you go to {unknown_place}
+i need you to go to {unknown_place}
+i want you in {unknown_place}
+i'd like you to go to {unknown_place}
+meet me in {unknown_place}
+wait for me in {unknown_place}
+go wait in {unknown_place}
+roll over to {unknown_place}
+roll into {unknown_place}
+drive into {unknown_place}
+move into {unknown_place}
+walk into {unknown_place}
+travel to {unknown_place}
+proceed to {unknown_place}
+head for {unknown_place}
+head on over to {unknown_place}
+go to {unknown_place} now
+run over to {unknown_place}
+hurry to {unknown_place}
+go take a look in {unknown_place}
+take a trip to {unknown_place}
+let's go to {unknown_place}
+can you come to {unknown_place}
+swing by {unknown_place}
+go down to {unknown_place}
+go up to {unknown_place}
 
 == clarify_object
 bring me {unknown_object}
@@ -58,3 +92,31 @@ grab me {unknown_object}
 can you get me {unknown_object}
 could you fetch {unknown_object}
 search the house for {unknown_object}
+where's {unknown_object}
+where are {unknown_object}
+where did i put {unknown_object}
+do you know where {unknown_object} is
+have you spotted {unknown_object}
+locate {unknown_object}
+hunt for {unknown_object}
+track down {unknown_object}
+help me find {unknown_object}
+i can't find {unknown_object}
+i've lost {unknown_object}
+i misplaced {unknown_object}
+get {unknown_object} for me
+bring {unknown_object} here
+pass me {unknown_object}
+give me {unknown_object}
+i want {unknown_object}
+i'd like {unknown_object}
+can i have {unknown_object}
+fetch {unknown_object} for me
+go fetch {unknown_object}
+bring over {unknown_object}
+go and get {unknown_object} for me
+would you bring me {unknown_object}
+any idea where {unknown_object} is
+tell me where {unknown_object} is
+have a look for {unknown_object}
+search around for {unknown_object}

@@ -90,6 +90,25 @@ cousin
 partner
 roommate
 
+== slot when
+# Time words of statements about the past ("i put the keys in the kitchen {when}"): phrasing
+# the model learns, any template may use them.
+yesterday
+earlier
+earlier today
+this morning
+last night
+a while ago
+an hour ago
+just now
+before lunch
+the other day
+this afternoon
+a minute ago
+before
+after dinner
+last week
+
 == slot unknown_place
 garage
 attic
@@ -205,6 +224,35 @@ first {a} followed by {b}
 {a} and once you've done that {b}
 {a} once you're there {b}
 {a} and after you're done {b}
+{a} and when that's finished {b}
+{a} and as soon as you're done {b}
+{a} as soon as you're done {b}
+{a} and once you've finished {b}
+{a} once you've finished {b}
+{a} and when you've finished {b}
+{a} and then once you're done {b}
+{a} and then when you're done {b}
+{a} and after you've done that {b}
+{a} after you've done that {b}
+{a} and afterward {b}
+{a} afterward {b}
+{a} and subsequently {b}
+{a} and directly after {b}
+{a} then directly after that {b}
+{a} and immediately after {b}
+{a} then immediately {b}
+{a} and then straight after that {b}
+{a} and when you're through {b}
+{a} and when that's over {b}
+{a} and after that's done {b}
+{a} then once you've done that {b}
+first {a} and second {b}
+first {a} and after that {b}
+{a} then as soon as that's done {b}
+{a} and on top of that {b}
+{a} and then afterwards {b}
+{a} and later {b}
+{a} and then later {b}
 
 == prefix
 please

@@ -34,6 +34,7 @@ use mcsd::model::Model;
 use mcsd::state::State;
 use mcsd::tokenizer::{Special, Tokenizer};
 
+use crate::clauses::Joiners;
 use crate::error::Error;
 use crate::grammar::{OutputGrammar, SlotGrammar};
 use crate::prompt::{ModelOutput, Prompt};
@@ -58,6 +59,7 @@ fn model_error(what: impl Into<String>) -> impl FnOnce(mcsd::error::Error) -> Er
 pub(crate) struct ModelIo {
     pub(crate) lexicon: Arc<SlotLexicon>,
     pub(crate) grammar: Arc<OutputGrammar>,
+    pub(crate) joiners: Arc<Joiners>,
 }
 
 impl ModelIo {
@@ -66,6 +68,7 @@ impl ModelIo {
         Ok(Self {
             lexicon: Arc::new(SlotLexicon::load(dir)?),
             grammar: Arc::new(OutputGrammar::new()?),
+            joiners: Arc::new(Joiners::load(dir)?),
         })
     }
 }
@@ -90,9 +93,63 @@ pub struct Turn {
 }
 
 /// Feeds `prompt` into `state` and decodes the answer under the grammar; on error the state is
-/// left as it was. Generic so the evaluation runs the MCSD model and the Transformer baseline
-/// through exactly the same path.
+/// left as it was. A request of several steps is answered clause by clause
+/// ([`crate::clauses`]) when at least two clauses ask for something; otherwise (a joiner word in
+/// conversation, a joined answer too long) it is answered whole. Generic so the evaluation
+/// runs the MCSD model and the Transformer baseline through exactly the same path.
 pub(crate) fn respond_with<M: Decoder>(
+    model: &M,
+    tokenizer: &Tokenizer,
+    io: &ModelIo,
+    state: &mut M::State,
+    prompt: &Prompt,
+) -> Result<Turn, Error> {
+    let started = Instant::now();
+    // The model reads what was said as plain words: whisper's casing and punctuation vary
+    // from one take to the next ("What do you see?" / "what do you see") and mean nothing
+    // to the robot, but swayed the answer.
+    let plain = crate::corpus::noise::plain_words(&prompt.utterance).join(" ");
+    let normalised;
+    let prompt = match Prompt::new(prompt.grounding.clone(), &plain) {
+        Ok(p) if !plain.is_empty() => {
+            normalised = p;
+            &normalised
+        }
+        _ => prompt,
+    };
+    let clauses = io.joiners.split(&prompt.utterance);
+    if clauses.len() > 1 {
+        let mut working = state.clone();
+        let mut turns = Vec::with_capacity(clauses.len());
+        for clause in &clauses {
+            let Ok(clause_prompt) = Prompt::new(prompt.grounding.clone(), clause) else {
+                break;
+            };
+            turns.push(respond_clause(
+                model,
+                tokenizer,
+                io,
+                &mut working,
+                &clause_prompt,
+            )?);
+        }
+        let asking = turns.iter().filter(|t| !t.output.steps.is_empty()).count();
+        if turns.len() == clauses.len()
+            && asking >= 2
+            && let Some(turn) = Turn::joined(turns)
+        {
+            *state = working;
+            return Ok(turn);
+        }
+    }
+    let mut turn = respond_clause(model, tokenizer, io, state, prompt)?;
+    // The latency of the turn includes clauses tried and given up.
+    turn.elapsed = started.elapsed();
+    Ok(turn)
+}
+
+/// [`respond_with`] for one clause.
+fn respond_clause<M: Decoder>(
     model: &M,
     tokenizer: &Tokenizer,
     io: &ModelIo,
@@ -145,6 +202,26 @@ pub(crate) fn respond_with<M: Decoder>(
         answer_tokens,
         elapsed: started.elapsed(),
     })
+}
+
+impl Turn {
+    /// One turn of the clause turns of a request, their answers joined in order (clauses that
+    /// ask for nothing, such as a trailing "thank you", add nothing); `None` when the joined
+    /// answer does not fit the output bounds.
+    fn joined(turns: Vec<Turn>) -> Option<Turn> {
+        let mut turns = turns.into_iter().filter(|t| !t.output.steps.is_empty());
+        let mut joined = turns.next()?;
+        for turn in turns {
+            joined.output = joined.output.then(turn.output)?;
+            joined.model_input = format!("{} ¦ {}", joined.model_input, turn.model_input);
+            joined.model_answer = format!("{} ¦ {}", joined.model_answer, turn.model_answer);
+            joined.prompt_tokens += turn.prompt_tokens;
+            joined.answer_tokens += turn.answer_tokens;
+            joined.elapsed += turn.elapsed;
+        }
+        joined.text = joined.output.to_text();
+        Some(joined)
+    }
 }
 
 /// The trained assistant: MCSD weights, tokenizer and output grammar, loaded once and shared.
@@ -216,23 +293,12 @@ impl AssistantModel {
     /// # Errors
     /// [`Error::NoCheckpoint`] listing where it looked.
     pub fn find_default() -> Result<PathBuf, Error> {
-        let installed: Vec<PathBuf> = std::env::var_os("AMENT_PREFIX_PATH")
-            .map(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|prefix| prefix.join("share").join(PACKAGE))
-                    .collect()
-            })
-            .unwrap_or_default();
         let starts: Vec<PathBuf> = std::env::current_dir()
             .ok()
             .into_iter()
             .chain([PathBuf::from(env!("CARGO_MANIFEST_DIR"))])
             .collect();
-        let candidates = installed.into_iter().chain(
-            starts
-                .iter()
-                .flat_map(|s| s.ancestors().map(Path::to_path_buf)),
-        );
+        let candidates = embodied_world::share_roots(&starts);
         for root in candidates {
             let dir = root.join(CHECKPOINT_DIR);
             if dir.join(checkpoint::WEIGHTS_FILE).is_file() {

@@ -183,6 +183,11 @@ impl SlotState {
         next
     }
 
+    /// Whether the last byte is a slot letter starting a word (a digit or letter must follow).
+    fn at_slot_letter(&self) -> bool {
+        SlotKind::from_letter(self.last).is_some() && !self.before_last.is_ascii_alphanumeric()
+    }
+
     /// Whether a `|` has been written (the say text is over).
     fn has_bar(&self) -> bool {
         self.step != Step::Open || self.step_bytes > 0 || self.last == b'|'
@@ -204,24 +209,31 @@ impl ByteAutomaton for SlotGrammar {
     }
 
     fn next(&self, state: &SlotState, byte: u8) -> Option<SlotState> {
-        if byte.is_ascii_digit()
-            && !state.before_last.is_ascii_alphanumeric()
-            && let Some(kind) = SlotKind::from_letter(state.last)
-            && !self.digit_fits(kind, state.step, byte)
-        {
-            return None;
+        if state.at_slot_letter() {
+            match SlotKind::from_letter(state.last) {
+                Some(kind) if byte.is_ascii_digit() && !self.digit_fits(kind, state.step, byte) => {
+                    return None;
+                }
+                // A slot letter alone ("in the P at 97 percent") is a placeholder the grammar
+                // refused to bind, not a word.
+                _ if !byte.is_ascii_alphanumeric() => return None,
+                _ => {}
+            }
         }
         let dfa = self.grammar.next(&state.dfa, byte)?;
         // A slot letter starting a word must lead on: to a placeholder digit that fits, or to
-        // any other byte (a say text word such as "Please"); else decoding could be cornered.
+        // a letter (a say text word such as "Please"); else decoding could be cornered.
         if !state.last.is_ascii_alphanumeric()
             && let Some(kind) = SlotKind::from_letter(byte)
         {
-            let leads_on = self.grammar.is_accepting(&dfa)
-                || (0..=u8::MAX).any(|b| {
-                    let allowed = !b.is_ascii_digit() || self.digit_fits(kind, state.step, b);
-                    allowed && self.grammar.next(&dfa, b).is_some()
-                });
+            let leads_on = (0..=u8::MAX).any(|b| {
+                let allowed = if b.is_ascii_digit() {
+                    self.digit_fits(kind, state.step, b)
+                } else {
+                    b.is_ascii_alphabetic()
+                };
+                allowed && self.grammar.next(&dfa, b).is_some()
+            });
             if !leads_on {
                 return None;
             }
@@ -230,7 +242,7 @@ impl ByteAutomaton for SlotGrammar {
     }
 
     fn is_accepting(&self, state: &SlotState) -> bool {
-        self.grammar.is_accepting(&state.dfa)
+        self.grammar.is_accepting(&state.dfa) && !state.at_slot_letter()
     }
 }
 
@@ -403,6 +415,10 @@ mod tests {
         assert!(bounded.next(&state, b'O').is_none());
         assert!(bounded.next(&state, b'c').is_some());
         assert!(run("Ok, MP3.|nav kitchen"));
+        // A slot letter alone is no word: "in the P" cannot go on with a space or end there.
+        assert!(!run("It is in the P at home."));
+        assert!(!run("It is in the P"));
+        assert!(run("Okay, OK. No Worries.|nav P1"));
         // "spin 180 degrees and move 2 meters": N1 = 180 is an angle, N2 = 2 a distance.
         let prompt = crate::Prompt::new(
             crate::Grounding::default(),

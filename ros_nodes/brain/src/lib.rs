@@ -35,6 +35,7 @@
 
 pub mod actions;
 pub mod assistant;
+pub mod clauses;
 pub mod cli;
 pub mod corpus;
 pub mod dialogue;

@@ -438,6 +438,28 @@ pub struct ModelOutput {
 }
 
 impl ModelOutput {
+    /// The answer to a request of two parts, this one first: "Going to the kitchen. Then
+    /// bringing you the cup." `None` when the joined answer would not fit the output bounds
+    /// ([`MAX_SAY_BYTES`], [`MAX_STEPS`]).
+    pub fn then(self, next: ModelOutput) -> Option<ModelOutput> {
+        let mut rest = next.say.chars();
+        let lowered: String = rest
+            .next()
+            .map(|c| c.to_lowercase().chain(rest).collect())
+            .unwrap_or_default();
+        // "I'll ..." stays capitalised.
+        let lowered = if lowered.starts_with("i'") || lowered.starts_with("i ") {
+            next.say.clone()
+        } else {
+            lowered
+        };
+        let say = format!("{} Then {lowered}", self.say);
+        let mut steps = self.steps;
+        steps.extend(next.steps);
+        (say.len() <= MAX_SAY_BYTES && steps.len() <= MAX_STEPS)
+            .then_some(ModelOutput { say, steps })
+    }
+
     /// Splits into the understanding (say + actions) and the memory operations.
     pub fn into_parts(self) -> (Understanding, Vec<MemoryOp>) {
         let mut actions = Vec::new();

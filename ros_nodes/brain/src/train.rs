@@ -17,7 +17,8 @@ use mcsd::train::{HistoryPoint, PackedTokens, TrainConfig, Trainer, plot_history
 use mcsd::transformer::TransformerConfig;
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{Corpus, CorpusOptions, load_from_root};
+use crate::clauses::Joiners;
+use crate::corpus::{Corpus, CorpusExample, CorpusOptions, load_from_root};
 use crate::error::Error;
 use crate::slots::SlotLexicon;
 
@@ -96,6 +97,8 @@ pub struct PreparedData {
     pub corpus: Corpus,
     /// The slot lexicon saved with the checkpoint.
     pub lexicon: SlotLexicon,
+    /// The clause joiners saved with the checkpoint.
+    pub joiners: Joiners,
     /// The tokenizer trained on the corpus's training split.
     pub tokenizer: mcsd::tokenizer::Tokenizer,
     /// Training windows.
@@ -105,14 +108,18 @@ pub struct PreparedData {
 }
 
 impl PreparedData {
-    /// Generates the corpus under `root` (templates and semantic map), its slot lexicon, and
-    /// trains the tokenizer on the training split as the model reads it (the held-out
+    /// Generates the corpus under `root` (templates and semantic map), adds the `heard`
+    /// examples ([`Corpus::add_heard`]), builds its slot lexicon, and trains the tokenizer on the training split as the model reads it (the held-out
     /// phrasings stay unseen, even by the tokenizer).
     ///
     /// # Errors
     /// Corpus and tokenizer errors.
-    pub fn prepare(root: &Path, plan: &TrainPlan) -> Result<Self, Error> {
-        Self::build(root, plan, None)
+    pub fn prepare(
+        root: &Path,
+        plan: &TrainPlan,
+        heard: Vec<CorpusExample>,
+    ) -> Result<Self, Error> {
+        Self::build(root, plan, heard, None)
     }
 
     /// As [`PreparedData::prepare`], with the tokenizer a resumed run started with.
@@ -122,19 +129,23 @@ impl PreparedData {
     pub fn resume(
         root: &Path,
         plan: &TrainPlan,
+        heard: Vec<CorpusExample>,
         tokenizer: mcsd::tokenizer::Tokenizer,
     ) -> Result<Self, Error> {
-        Self::build(root, plan, Some(tokenizer))
+        Self::build(root, plan, heard, Some(tokenizer))
     }
 
     fn build(
         root: &Path,
         plan: &TrainPlan,
+        heard: Vec<CorpusExample>,
         tokenizer: Option<mcsd::tokenizer::Tokenizer>,
     ) -> Result<Self, Error> {
         let (map, set) = load_from_root(root)?;
-        let corpus = Corpus::generate(&set, &map, &plan.corpus)?;
+        let mut corpus = Corpus::generate(&set, &map, &plan.corpus)?;
+        corpus.add_heard(heard)?;
         let lexicon = corpus.slot_lexicon(&set, &map);
+        let joiners = corpus.joiners(&set);
         let model_corpus = corpus.to_mcsd(&lexicon)?;
         let tokenizer = match tokenizer {
             Some(tokenizer) => tokenizer,
@@ -159,6 +170,7 @@ impl PreparedData {
         Ok(Self {
             corpus,
             lexicon,
+            joiners,
             tokenizer,
             train,
             heldout,
@@ -330,7 +342,8 @@ fn export<M: Architecture>(
         &data.tokenizer,
     )
     .map_err(model_error(format!("exporting to {}", out.display())))?;
-    data.lexicon.save(out)
+    data.lexicon.save(out)?;
+    data.joiners.save(out)
 }
 
 /// The MCSD config of a plan with the tokenizer's vocabulary.
@@ -416,9 +429,8 @@ impl TrainAssistantArgs {
 ///
 /// # Errors
 /// Any failure of the pipeline.
-pub fn run(args: &TrainAssistantArgs) -> anyhow::Result<()> {
+pub fn run(args: &TrainAssistantArgs, heard: Vec<CorpusExample>) -> anyhow::Result<()> {
     use std::io::Write;
-    mcsd::cli::reexec_with_malloc_tunables();
     let plan = args.plan()?;
     let started = Instant::now();
     let mcsd_work = args.work.join("mcsd");
@@ -426,9 +438,9 @@ pub fn run(args: &TrainAssistantArgs) -> anyhow::Result<()> {
     let tokenizer_path = mcsd_work.join(checkpoint::TOKENIZER_FILE);
     let data = if tokenizer_path.is_file() {
         let tokenizer = mcsd::tokenizer::Tokenizer::load(&tokenizer_path)?;
-        PreparedData::resume(&args.root, &plan, tokenizer)?
+        PreparedData::resume(&args.root, &plan, heard, tokenizer)?
     } else {
-        PreparedData::prepare(&args.root, &plan)?
+        PreparedData::prepare(&args.root, &plan, heard)?
     };
     let vocab = data.tokenizer.vocab_size();
     let mut out = std::io::stdout().lock();
@@ -531,7 +543,8 @@ pub fn write_report(out: &Path, baseline: &Path, eval_table: &str) -> anyhow::Re
     writeln!(
         text,
         "Reproduce (2 cores, from the workspace root): `embodied train-assistant` \
-         (or `cargo run -p brain --no-default-features --example train_assistant`), then \
+         (the `brain` example `train_assistant` trains on generated text only: hearing the \
+         corpus through our ASR needs the `embodied` binary), then \
          `embodied eval` for the table below. Corpus sha256 `{}` ({} training / {} held-out \
          examples, {} / {} tokens, split by template).\n",
         mcsd.corpus_sha256, mcsd.examples[0], mcsd.examples[1], mcsd.tokens[0], mcsd.tokens[1]
@@ -584,54 +597,4 @@ pub fn write_report(out: &Path, baseline: &Path, eval_table: &str) -> anyhow::Re
     let path = out.join(REPORT_FILE);
     std::fs::write(&path, text)?;
     Ok(path)
-}
-
-/// Writes `training.json` and `loss.png` into `out` for a run interrupted after its last
-/// checkpoint in `work` (whose weights `out` already holds), from the trainer state there;
-/// `wall_s` is the run's wall time up to that checkpoint (the trainer state does not hold it).
-///
-/// # Errors
-/// An unreadable trainer state or corpus; unwritable outputs.
-pub fn record_interrupted_run(
-    root: &Path,
-    plan: &TrainPlan,
-    kind: ModelKind,
-    work: &Path,
-    out: &Path,
-    wall_s: f64,
-) -> anyhow::Result<TrainingRecord> {
-    #[derive(Deserialize)]
-    struct SavedState {
-        step: usize,
-        history: Vec<HistoryPoint>,
-    }
-    let state: SavedState = checkpoint::read_json(&work.join(checkpoint::TRAINER_STATE_FILE))?;
-    let tokenizer = mcsd::tokenizer::Tokenizer::load(&work.join(checkpoint::TOKENIZER_FILE))?;
-    let data = PreparedData::resume(root, plan, tokenizer)?;
-    let weights = checkpoint::read_safetensors(&out.join(checkpoint::WEIGHTS_FILE), &Device::Cpu)?;
-    let parameters = weights.values().map(|t| t.elem_count()).sum();
-    let last_heldout = state.history.iter().rev().find_map(|h| h.val_loss);
-    let record = TrainingRecord {
-        kind,
-        plan: plan.clone(),
-        corpus_sha256: data.corpus.sha256.clone(),
-        examples: [data.corpus.train.len(), data.corpus.heldout.len()],
-        tokens: [data.train.ids().len(), data.heldout.ids().len()],
-        parameters,
-        steps: state.step,
-        final_train_loss: state.history.last().map_or(0.0, |h| h.train_loss),
-        final_heldout_loss: last_heldout.unwrap_or(0.0),
-        wall_s,
-        threads: candle_core::utils::get_num_threads(),
-        tokens_per_s: (state.step * plan.train.batch_size * plan.train.seq_len) as f64
-            / wall_s.max(1e-9),
-        history: state.history,
-    };
-    checkpoint::write_json(&out.join(TRAINING_FILE), &record)?;
-    plot_history(
-        &record.history,
-        &format!("assistant ({kind}) loss, answer tokens"),
-        &out.join(LOSS_PLOT_FILE),
-    )?;
-    Ok(record)
 }

@@ -78,6 +78,25 @@ fn quality_gate_canonical_commands_give_the_right_actions() {
             }],
         ),
         ("hello there", vec![]),
+        (
+            "go to the kitchen and then turn left",
+            vec![
+                Action::Navigate {
+                    target: PlaceId::Kitchen,
+                },
+                Action::Turn { angle_deg: 90.0 },
+            ],
+        ),
+        (
+            "move back half a meter, then turn right and after that find my phone",
+            vec![
+                Action::Move { distance_m: -0.5 },
+                Action::Turn { angle_deg: -90.0 },
+                Action::Find {
+                    object: ObjectId::Phone,
+                },
+            ],
+        ),
     ];
     let mut wrong = Vec::new();
     for (utterance, expected) in &cases {
@@ -145,6 +164,7 @@ fn copy_checkpoint(to: &Path) {
         "model.safetensors",
         "tokenizer.json",
         "slots.json",
+        "joiners.json",
     ] {
         std::fs::copy(shipped_dir().join(name), to.join(name)).unwrap();
     }

@@ -126,7 +126,6 @@ fn quality_gate_remember_correct_forget_and_restart() {
 }
 
 #[test]
-#[ignore = "quality gate (issue 5): the shipped model still routes some unknown places (\"take me to the attic\") to a known one. Run: cargo test -p brain -- --ignored quality_gate"]
 fn quality_gate_unknown_places_get_a_clarification_and_no_step() {
     let mut dialogue = dialogue(Memory::open_in_memory().unwrap());
     for utterance in [
@@ -148,7 +147,6 @@ fn quality_gate_unknown_places_get_a_clarification_and_no_step() {
 }
 
 #[test]
-#[ignore = "quality gate (issue 5): the shipped model's describe answer does not always list what it sees. Run: cargo test -p brain -- --ignored quality_gate"]
 fn quality_gate_status_describe_and_where_come_from_the_live_state() {
     let aliases = aliases();
     let mut dialogue = dialogue(Memory::open_in_memory().unwrap());

@@ -5,6 +5,7 @@
 mod cli;
 mod exit_codes;
 pub mod nodes;
+pub mod scenario;
 
 use std::process::ExitCode;
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use embodied_msgs::{RosMessage, from_cdr, to_cdr};
 use futures::{Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
-use tracing::{error, warn};
+use tracing::{debug, error, warn};
 
 use crate::memory::{Registration, Role, TopicChannel};
 use crate::node::{NodeIo, RuntimeError};
@@ -191,12 +191,18 @@ impl<M: RosMessage> Subscriber<M> {
         // publish the moment the count rises, and that sample must not be missed.
         let (receiver, latched) = channel.subscribe();
         let registration = channel.register_subscriber();
+        // Keep-last-1 topics (/clock) only ever want the newest sample: skipping older ones
+        // is what they ask for, not news.
+        let only_newest = channel.depth() == 1;
         let live = futures::stream::unfold(
             (receiver, topic.clone()),
-            |(mut receiver, topic)| async move {
+            move |(mut receiver, topic)| async move {
                 loop {
                     match receiver.recv().await {
                         Ok(bytes) => return Some((bytes, (receiver, topic))),
+                        Err(RecvError::Lagged(lost)) if only_newest => {
+                            debug!(topic = %topic, lost, "older samples skipped (keep last 1)");
+                        }
                         Err(RecvError::Lagged(lost)) => {
                             warn!(topic = %topic, lost, "subscriber fell behind; oldest samples lost");
                         }

@@ -41,6 +41,7 @@ pub(crate) type Sample = Arc<[u8]>;
 pub(crate) struct TopicChannel {
     type_name: String,
     sender: broadcast::Sender<Arc<[u8]>>,
+    depth: usize,
     latched: Mutex<VecDeque<Arc<[u8]>>>,
     latched_depth: usize,
     subscribers: watch::Sender<usize>,
@@ -82,6 +83,7 @@ impl InMemoryBus {
         let channel = Arc::new(TopicChannel {
             type_name: type_name.to_owned(),
             sender,
+            depth,
             latched: Mutex::new(VecDeque::new()),
             latched_depth: if qos.durability == Durability::TransientLocal {
                 depth
@@ -181,6 +183,11 @@ impl TopicChannel {
 
     /// A receiver plus the latched samples it must see first, taken atomically with
     /// respect to `send`.
+    /// Samples kept per subscriber (the QoS history depth).
+    pub(crate) fn depth(&self) -> usize {
+        self.depth
+    }
+
     pub(crate) fn subscribe(&self) -> (broadcast::Receiver<Sample>, Vec<Sample>) {
         let latched = lock(&self.latched);
         (self.sender.subscribe(), latched.iter().cloned().collect())

@@ -32,7 +32,7 @@ pub use footprint::{Footprint, HeightBand, Shape};
 pub use grid::{Cell, CellIndex, GridParams, OccupancyGrid};
 pub use names::{ObjectId, PlaceId, normalize_phrase};
 pub use semantic::{MapObject, Named, Place, PlaceKind, SemanticMap, StartPose};
-pub use world::{World, WorldFiles};
+pub use world::{World, WorldFiles, share_roots};
 
 /// Result type of this crate.
 pub type Result<T, E = WorldError> = std::result::Result<T, E>;

@@ -29,6 +29,24 @@ pub struct WorldFiles {
     pub semantic_map: PathBuf,
 }
 
+/// Where the package's shared files (`config/`, `models/`, `launch/`) may be, in order:
+/// `<prefix>/share/embodied_assistant` for each prefix in `AMENT_PREFIX_PATH` (an installed
+/// package), then each of `starts` and its ancestors (a workspace checkout).
+pub fn share_roots(starts: &[PathBuf]) -> impl Iterator<Item = PathBuf> + '_ {
+    let installed: Vec<PathBuf> = std::env::var_os("AMENT_PREFIX_PATH")
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|prefix| prefix.join("share").join(PACKAGE))
+                .collect()
+        })
+        .unwrap_or_default();
+    installed.into_iter().chain(
+        starts
+            .iter()
+            .flat_map(|start| start.ancestors().map(Path::to_path_buf)),
+    )
+}
+
 impl WorldFiles {
     /// The home world's files under a workspace root or an installed share directory.
     pub fn home_in(root: &Path) -> Self {
@@ -39,19 +57,9 @@ impl WorldFiles {
         }
     }
 
-    /// Finds the home world: first in `<prefix>/share/embodied_assistant` for each prefix in
-    /// `AMENT_PREFIX_PATH`, then in `start` and its ancestors (a workspace checkout).
+    /// Finds the home world among [`share_roots`]`(&[start])`.
     pub fn find_home(start: &Path) -> Option<Self> {
-        let installed = std::env::var_os("AMENT_PREFIX_PATH")
-            .map(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|prefix| prefix.join("share").join(PACKAGE))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default();
-        installed
-            .into_iter()
-            .chain(start.ancestors().map(Path::to_path_buf))
+        share_roots(&[start.to_path_buf()])
             .map(|root| Self::home_in(&root))
             .find(Self::all_exist)
     }

@@ -11,8 +11,7 @@ use super::templates::TemplateSet;
 use crate::actions::{Action, Destination};
 use crate::numbers::{self, sample_angle, sample_distance};
 use crate::prompt::{
-    Fact, Grounding, MAX_SAY_BYTES, MAX_STEPS, MemoryOp, ModelOutput, OutputStep, Perceived,
-    format_decimal,
+    Fact, Grounding, MemoryOp, ModelOutput, OutputStep, Perceived, format_decimal,
 };
 
 /// Labels the detector may report besides the objects (things it cannot fetch).
@@ -268,6 +267,63 @@ fn list_phrase(items: &[String]) -> String {
 
 /// The answer for `intent`, adjusting the grounding where the intent needs evidence (memory or
 /// perception) to be present or absent.
+/// What the robot can tell of where an object is: the evidence a where-question is answered
+/// from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Whereabouts {
+    /// It sees it now.
+    Seen,
+    /// Its memory holds where it is.
+    Remembered(PlaceId),
+    /// Neither: it goes and looks.
+    Unknown,
+}
+
+/// The answer to "where is `object`" given `whereabouts`, with `g` made to show that evidence
+/// (the object perceived, a location fact, or neither).
+pub(crate) fn where_is_answer(
+    rng: &mut StdRng,
+    object: ObjectId,
+    whereabouts: Whereabouts,
+    g: &mut Grounding,
+) -> (String, Vec<OutputStep>) {
+    g.perceived.retain(|p| p.label != object.name());
+    remove_facts(g, object.name(), crate::prompt::LOCATION_RELATION);
+    match whereabouts {
+        Whereabouts::Seen => {
+            let at = rng.random_range(0..=g.perceived.len());
+            g.perceived.insert(
+                at,
+                Perceived {
+                    label: object.name().into(),
+                    room: g.room,
+                },
+            );
+            (
+                format!("I can see the {object} right here in the {}.", g.room),
+                vec![],
+            )
+        }
+        Whereabouts::Remembered(place) => {
+            insert_fact(rng, g, Fact::location(object, place));
+            (
+                format!(
+                    "As far as I know, the {object} {} in the {place}.",
+                    be(object)
+                ),
+                vec![],
+            )
+        }
+        Whereabouts::Unknown => (
+            format!(
+                "I don't know where the {object} {}, I'll go and look.",
+                be(object)
+            ),
+            vec![OutputStep::Action(Action::Find { object })],
+        ),
+    }
+}
+
 pub(crate) fn answer(
     rng: &mut StdRng,
     intent: Intent,
@@ -389,43 +445,12 @@ pub(crate) fn answer(
             vec![act(A::Find { object })],
         ),
         Intent::WhereIs => {
-            // Evidence: seen now, remembered, or unknown (then search).
-            g.perceived.retain(|p| p.label != object.name());
-            remove_facts(g, object.name(), crate::prompt::LOCATION_RELATION);
-            match rng.random_range(0..3) {
-                0 => {
-                    let at = rng.random_range(0..=g.perceived.len());
-                    g.perceived.insert(
-                        at,
-                        Perceived {
-                            label: object.name().into(),
-                            room: g.room,
-                        },
-                    );
-                    (
-                        format!("I can see the {object} right here in the {}.", g.room),
-                        vec![],
-                    )
-                }
-                1 => {
-                    let remembered = *PlaceId::ALL.choose(rng).unwrap_or(&PlaceId::Kitchen);
-                    insert_fact(rng, g, Fact::location(object, remembered));
-                    (
-                        format!(
-                            "As far as I know, the {object} {} in the {remembered}.",
-                            be(object)
-                        ),
-                        vec![],
-                    )
-                }
-                _ => (
-                    format!(
-                        "I don't know where the {object} {}, I'll go and look.",
-                        be(object)
-                    ),
-                    vec![act(A::Find { object })],
-                ),
-            }
+            let whereabouts = match rng.random_range(0..3) {
+                0 => Whereabouts::Seen,
+                1 => Whereabouts::Remembered(*PlaceId::ALL.choose(rng).unwrap_or(&PlaceId::Kitchen)),
+                _ => Whereabouts::Unknown,
+            };
+            where_is_answer(rng, object, whereabouts, g)
         }
         Intent::BringToUser => (
             format!("Bringing you the {object}."),
@@ -640,25 +665,6 @@ pub(crate) fn answer(
         }
     };
     ModelOutput { say, steps }
-}
-
-/// Joins two answers of a multi-step request: "Going to the kitchen. Then bringing you the cup."
-pub(crate) fn join_answers(first: ModelOutput, second: ModelOutput) -> Option<ModelOutput> {
-    let mut rest = second.say.chars();
-    let lowered: String = rest
-        .next()
-        .map(|c| c.to_lowercase().chain(rest).collect())
-        .unwrap_or_default();
-    // "I'll ..." stays capitalised.
-    let lowered = if lowered.starts_with("i'") || lowered.starts_with("i ") {
-        second.say.clone()
-    } else {
-        lowered
-    };
-    let say = format!("{} Then {lowered}", first.say);
-    let mut steps = first.steps;
-    steps.extend(second.steps);
-    (say.len() <= MAX_SAY_BYTES && steps.len() <= MAX_STEPS).then_some(ModelOutput { say, steps })
 }
 
 /// Whether a template can take a politeness prefix (an imperative, not a question).

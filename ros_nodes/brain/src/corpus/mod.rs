@@ -24,7 +24,7 @@ pub mod templates;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use embodied_world::SemanticMap;
+use embodied_world::{ObjectId, PlaceId, SemanticMap};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -35,10 +35,11 @@ pub use intent::{Category, Intent};
 pub use templates::{Template, TemplateSet};
 
 use crate::actions::ActionKind;
+use crate::clauses::Joiners;
 use crate::error::Error;
-use crate::prompt::{ModelOutput, OutputStep, Prompt};
+use crate::prompt::{LOCATION_RELATION, MemoryOp, ModelOutput, OutputStep, Prompt};
 use crate::slots::{SlotLexicon, lexicon_words};
-use generate::{Filler, answer, join_answers, sample_grounding, takes_prefix};
+use generate::{Filler, Whereabouts, answer, sample_grounding, takes_prefix, where_is_answer};
 
 /// Name of the multi-step class in statistics.
 pub const MULTI_STEP: &str = "multi_step";
@@ -62,6 +63,15 @@ pub struct CorpusOptions {
     /// Share of training examples in which one known phrasing word is shown as an unfamiliar
     /// `W` slot ([`Corpus::to_mcsd`]), in [0, 1].
     pub word_dropout: f64,
+    /// Clean training utterances that are also spoken by eSpeak NG and transcribed by our ASR;
+    /// what the ASR heard joins the training split ([`Corpus::add_heard`]). Hearing needs the
+    /// recogniser, so the `embodied` binary does it (`embodied train-assistant`); 0 trains on
+    /// simulated noise only.
+    pub heard_examples: usize,
+    /// Share of memory statements about where an object is that the next example follows up
+    /// in the same conversation with a where-question about that object, answered from what
+    /// the statement changed (the model must follow the memory, not an older turn), in [0, 1].
+    pub follow_up_fraction: f64,
 }
 
 impl Default for CorpusOptions {
@@ -74,6 +84,8 @@ impl Default for CorpusOptions {
             noise_fraction: 0.4,
             multi_step_fraction: 0.12,
             word_dropout: 0.35,
+            heard_examples: 2_400,
+            follow_up_fraction: 0.5,
         }
     }
 }
@@ -114,6 +126,13 @@ impl CorpusOptions {
             return Err(bad(
                 "word_dropout",
                 self.word_dropout.to_string(),
+                "must be in [0, 1]",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.follow_up_fraction) {
+            return Err(bad(
+                "follow_up_fraction",
+                self.follow_up_fraction.to_string(),
                 "must be in [0, 1]",
             ));
         }
@@ -386,7 +405,7 @@ fn example(
                 .connectors
                 .choose(rng)
                 .ok_or_else(|| no_templates("connector"))?;
-            if let Some(joined) = join_answers(output.clone(), next_output) {
+            if let Some(joined) = output.clone().then(next_output) {
                 text = connector
                     .text
                     .replace("{a}", &text)
@@ -414,17 +433,39 @@ fn example(
         let text = wrap(rng, set, text, intent.takes_wrappers());
         (text, output, vec![id], intent.name(), intent.category())
     };
+    finish(
+        rng,
+        set,
+        options,
+        grounding,
+        &utterance,
+        &output,
+        (ids, intent_name, category),
+    )
+}
+
+/// The example of an utterance and its answer: ASR noise or a clean transcript, the prompt,
+/// and a check that the answer parses back to itself.
+fn finish(
+    rng: &mut StdRng,
+    set: &TemplateSet,
+    options: &CorpusOptions,
+    grounding: crate::prompt::Grounding,
+    utterance: &str,
+    output: &ModelOutput,
+    (templates, intent, category): (Vec<String>, String, Category),
+) -> Result<CorpusExample, Error> {
     let noisy = rng.random_bool(options.noise_fraction);
     let utterance = if noisy {
-        noise::asr_noise(&utterance, set, rng)
+        noise::asr_noise(utterance, set, rng)
     } else {
-        noise::clean_transcript(&utterance)
+        noise::clean_transcript(utterance)
     };
     let prompt = Prompt::new(grounding, &utterance)?;
     let answer_text = output.to_text();
     // Every answer must parse back to itself: a generator bug must not reach training.
     let reparsed = ModelOutput::parse(&answer_text)?;
-    if reparsed != output {
+    if &reparsed != output {
         return Err(Error::ParseOutput {
             text: answer_text,
             reason: "generated answer does not round-trip".into(),
@@ -441,12 +482,89 @@ fn example(
     Ok(CorpusExample {
         prompt: prompt.to_text(),
         answer: answer_text,
-        intent: intent_name,
+        intent,
         category,
-        templates: ids,
+        templates,
         kinds,
         noisy,
     })
+}
+
+/// With [`CorpusOptions::follow_up_fraction`], the where-question that follows a memory
+/// statement about where an object is (`first`) in the same conversation: its grounding is
+/// `first`'s as the statement left memory, and its answer follows that memory (a place after
+/// "the keys are in the bedroom", a search after "forget where the keys are").
+fn follow_up(
+    rng: &mut StdRng,
+    filler: &Filler<'_>,
+    templates: &SplitTemplates<'_>,
+    options: &CorpusOptions,
+    first: &CorpusExample,
+) -> Result<Option<CorpusExample>, Error> {
+    let output = ModelOutput::parse(&first.answer)?;
+    let about = output.steps.iter().find_map(|step| match step {
+        OutputStep::Memory(MemoryOp::Remember(fact)) if fact.relation == LOCATION_RELATION => {
+            Some((
+                ObjectId::from_name(&fact.subject)?,
+                Whereabouts::Remembered(PlaceId::from_name(&fact.value)?),
+            ))
+        }
+        OutputStep::Memory(MemoryOp::Forget { subject, relation })
+            if relation.as_deref().is_none_or(|r| r == LOCATION_RELATION) =>
+        {
+            Some((ObjectId::from_name(subject)?, Whereabouts::Unknown))
+        }
+        _ => None,
+    });
+    let Some((object, whereabouts)) = about else {
+        return Ok(None);
+    };
+    let Some(questions) = templates.by_intent.get(&Intent::WhereIs) else {
+        return Ok(None);
+    };
+    if !rng.random_bool(options.follow_up_fraction) {
+        return Ok(None);
+    }
+    // A question about that object (aliases included): a few draws find one.
+    let asked = (0..64).find_map(|_| {
+        let template = questions.choose(rng)?;
+        let filled = filler.fill(rng, &template.text, None);
+        (filled.object == Some(object)).then_some((filled.text, template.id.clone()))
+    });
+    let Some((text, id)) = asked else {
+        return Ok(None);
+    };
+    let mut grounding = Prompt::parse(&first.prompt)?.grounding;
+    let (say, steps) = where_is_answer(rng, object, whereabouts, &mut grounding);
+    let text = wrap(rng, filler.set, text, Intent::WhereIs.takes_wrappers());
+    finish(
+        rng,
+        filler.set,
+        options,
+        grounding,
+        &text,
+        &ModelOutput { say, steps },
+        (vec![id], Intent::WhereIs.name(), Intent::WhereIs.category()),
+    )
+    .map(Some)
+}
+
+/// `count` examples in conversation order (a follow-up right after its statement).
+fn examples(
+    rng: &mut StdRng,
+    filler: &Filler<'_>,
+    templates: &SplitTemplates<'_>,
+    options: &CorpusOptions,
+    count: usize,
+) -> Result<Vec<CorpusExample>, Error> {
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let first = example(rng, filler, templates, options)?;
+        let next = follow_up(rng, filler, templates, options, &first)?;
+        out.push(first);
+        out.extend(next.filter(|_| out.len() < count));
+    }
+    Ok(out)
 }
 
 fn no_templates(what: &str) -> Error {
@@ -469,6 +587,18 @@ fn jsonl(examples: &[CorpusExample]) -> Result<String, Error> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// sha256 (hex) of both splits as JSONL.
+fn sha256_of(train: &[CorpusExample], heldout: &[CorpusExample]) -> Result<String, Error> {
+    let mut hasher = Sha256::new();
+    hasher.update(jsonl(train)?.as_bytes());
+    hasher.update(jsonl(heldout)?.as_bytes());
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 impl Corpus {
@@ -501,20 +631,21 @@ impl Corpus {
         // Separate streams: the held-out set does not change when the train size does.
         let mut train_rng = StdRng::seed_from_u64(options.seed);
         let mut heldout_rng = StdRng::seed_from_u64(options.seed ^ 0x05EE_D0F4_E1D0_u64);
-        let train = (0..options.train_examples)
-            .map(|_| example(&mut train_rng, &filler, &train_templates, options))
-            .collect::<Result<Vec<_>, _>>()?;
-        let heldout = (0..options.heldout_examples)
-            .map(|_| example(&mut heldout_rng, &filler, &heldout_templates, options))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut hasher = Sha256::new();
-        hasher.update(jsonl(&train)?.as_bytes());
-        hasher.update(jsonl(&heldout)?.as_bytes());
-        let sha256 = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let train = examples(
+            &mut train_rng,
+            &filler,
+            &train_templates,
+            options,
+            options.train_examples,
+        )?;
+        let heldout = examples(
+            &mut heldout_rng,
+            &filler,
+            &heldout_templates,
+            options,
+            options.heldout_examples,
+        )?;
+        let sha256 = sha256_of(&train, &heldout)?;
         tracing::info!(
             train = train.len(),
             heldout = heldout.len(),
@@ -528,6 +659,39 @@ impl Corpus {
             sha256,
             options: options.clone(),
         })
+    }
+
+    /// The utterances to speak for [`CorpusOptions::heard_examples`]: the first clean training
+    /// examples.
+    pub fn to_hear(&self) -> impl Iterator<Item = &CorpusExample> {
+        self.train
+            .iter()
+            .filter(|e| !e.noisy)
+            .take(self.options.heard_examples)
+    }
+
+    /// Adds training examples whose utterances are what our ASR heard (grounding and answer
+    /// kept), and updates the hash so that it names the data the model is trained on.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] if an example cannot be serialised.
+    pub fn add_heard(
+        &mut self,
+        heard: impl IntoIterator<Item = CorpusExample>,
+    ) -> Result<(), Error> {
+        self.train.extend(heard);
+        self.sha256 = sha256_of(&self.train, &self.heldout)?;
+        Ok(())
+    }
+
+    /// The joiners of the training split's connectors ([`crate::clauses`]).
+    pub fn joiners(&self, set: &TemplateSet) -> Joiners {
+        Joiners::from_connectors(
+            set.connectors
+                .iter()
+                .filter(|c| self.split.train.contains(&c.id))
+                .map(|c| c.text.as_str()),
+        )
     }
 
     /// The slot lexicon of this corpus: the words of its training split (utterances and

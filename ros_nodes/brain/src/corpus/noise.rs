@@ -50,27 +50,31 @@ pub fn clean_transcript(text: &str) -> String {
     out
 }
 
-/// A noisy transcript of `text` (see the module docs).
-pub fn asr_noise(text: &str, set: &TemplateSet, rng: &mut StdRng) -> String {
-    let lowered: String = text
-        .to_lowercase()
+/// `text` as plain words: lowercase, no punctuation but apostrophes and decimal points
+/// ("Go 1.5 meters, please." → "go 1.5 meters please").
+pub fn plain_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '\'' || c == ' ' || c == '.' {
+            if c.is_alphanumeric() || c == '\'' || c == '.' {
                 c
             } else {
                 ' '
             }
         })
-        .collect();
-    let mut words: Vec<String> = lowered
+        .collect::<String>()
         .split_whitespace()
         // Keep decimal points ("1.5"), drop sentence dots.
         .map(|w| w.trim_end_matches('.').to_owned())
         .filter(|w| !w.is_empty())
-        .collect();
+        .collect()
+}
+
+/// A noisy transcript of `text` (see the module docs).
+pub fn asr_noise(text: &str, set: &TemplateSet, rng: &mut StdRng) -> String {
+    let mut words = plain_words(text);
     if words.is_empty() {
-        return lowered;
+        return text.to_lowercase();
     }
     for word in &mut words {
         if let Some(alternatives) = set.confusions.get(word.as_str())

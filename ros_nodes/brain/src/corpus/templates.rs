@@ -8,6 +8,8 @@
 //! i'm thirsty
 //! == slot name                values of a slot, one per line
 //! anna
+//! == slot when                phrasing values any template may use ({when})
+//! earlier
 //! == connector                multi-step joiners, with {a} and {b}
 //! {a} and then {b}
 //! == prefix                   politeness and fillers before a command
@@ -40,6 +42,10 @@ pub const LIST_SLOTS: [&str; 5] = [
     "unknown_place",
     "unknown_object",
 ];
+
+/// Slots filled from `== slot` lists whose words are phrasing: the model learns them (unlike
+/// [`LIST_SLOTS`], whose values it copies as placeholders).
+pub const PHRASING_SLOTS: [&str; 1] = ["when"];
 
 /// One phrasing of an intent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +177,7 @@ impl TemplateSet {
                     "confusion" => Section::Confusion,
                     _ => {
                         if let Some(slot) = header.strip_prefix("slot ") {
-                            if !LIST_SLOTS.contains(&slot) {
+                            if !LIST_SLOTS.contains(&slot) && !PHRASING_SLOTS.contains(&slot) {
                                 return Err(bad(line_no, format!("unknown slot list {slot:?}")));
                             }
                             Section::Slot(slot.to_owned())
@@ -194,7 +200,10 @@ impl TemplateSet {
                 Section::Intent(intent) => {
                     let allowed = intent.slots();
                     let used = slots_of(line);
-                    if let Some(slot) = used.iter().find(|s| !allowed.contains(s)) {
+                    if let Some(slot) = used
+                        .iter()
+                        .find(|s| !allowed.contains(s) && !PHRASING_SLOTS.contains(s))
+                    {
                         return Err(bad(
                             line_no,
                             format!("slot {{{slot}}} not allowed in {}", intent.name()),
@@ -268,8 +277,8 @@ impl TemplateSet {
             line: 0,
             reason,
         };
-        for slot in LIST_SLOTS {
-            if self.slots.get(slot).is_none_or(Vec::is_empty) {
+        for slot in LIST_SLOTS.iter().chain(&PHRASING_SLOTS) {
+            if self.slots.get(*slot).is_none_or(Vec::is_empty) {
                 return Err(bad(format!("no values for slot {{{slot}}}")));
             }
         }

@@ -196,8 +196,9 @@ pub fn describe_sentence(state: &RobotState) -> String {
 
 /// Checks that the say text of a status-only or describe-only answer agrees with the live
 /// state, and replaces it with the state's own sentence when it does not (a room other than
-/// the robot's, a battery figure other than its charge, an object it does not perceive, or a
-/// status answer naming neither room nor battery). Returns the text replaced, if any.
+/// the robot's, a battery figure other than its charge, an object it does not perceive or one
+/// it perceives left out, or a status answer naming neither room nor battery). Returns the
+/// text replaced, if any.
 pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) -> Option<String> {
     let say = understanding.say.to_lowercase();
     let rooms_named: Vec<PlaceId> = PlaceId::ALL
@@ -219,7 +220,11 @@ pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) 
             let unseen_object = ObjectId::ALL
                 .iter()
                 .any(|object| contains_phrase(&say, object.name()) && !state.perceives(*object));
-            (wrong_room || unseen_object).then(|| describe_sentence(state))
+            let left_out = state
+                .perceived_for_prompt()
+                .iter()
+                .any(|p| !contains_phrase(&say, &p.label));
+            (wrong_room || unseen_object || left_out).then(|| describe_sentence(state))
         }
         _ => None,
     }?;
@@ -420,6 +425,12 @@ mod tests {
         assert_eq!(enforce_grounding(&mut right, &state), None);
         let mut wrong = answer("Here in the bedroom I can see the cup.", Action::Describe);
         assert!(enforce_grounding(&mut wrong, &state).is_some());
+        assert_eq!(
+            wrong.say,
+            "Here in the bedroom I can see the book and the lamp."
+        );
+        let mut partial = answer("Here in the bedroom I can see the book.", Action::Describe);
+        assert!(enforce_grounding(&mut partial, &state).is_some());
         assert_eq!(
             wrong.say,
             "Here in the bedroom I can see the book and the lamp."

@@ -3,7 +3,7 @@
 //! object holding its figures.
 
 use super::Failure;
-use super::bench_transport;
+use super::{bench_e2e, bench_transport};
 
 /// Arguments of `embodied bench`.
 #[derive(Debug, clap::Args)]
@@ -29,12 +29,17 @@ enum BenchTarget {
     /// The planner: planning time on the home map, path length against the grid optimum, and
     /// time to goal between rooms driven in the simulator.
     Planner(planner::cli::BenchArgs),
+    /// The whole assistant on the headless simulator: end of speech → transcript, task,
+    /// first /cmd_vel and first reply audio over 20 spoken commands (p50, p95, each stage's
+    /// share of the budget, the targets), next to a 1 s endpoint-grace reference.
+    E2e(bench_e2e::E2eArgs),
 }
 
 /// Runs the chosen benchmark.
 pub fn run(args: BenchArgs) -> Result<u8, Failure> {
     match args.target {
         BenchTarget::Transport(args) => bench_transport::run(args),
+        BenchTarget::E2e(args) => bench_e2e::run(args),
         BenchTarget::Mcsd(args) => super::model_tool(mcsd::cli::Command::Bench(args)),
         BenchTarget::Asr(args) => asr::cli::bench(&args)
             .map(|()| crate::exit_codes::OK)

@@ -2,9 +2,11 @@
 //! add a variant to [`Command`] and a module here.
 
 pub mod bench;
+pub mod bench_e2e;
 pub mod bench_transport;
 pub mod hear;
 pub mod launch;
+pub mod scenario;
 
 /// The `embodied` command line.
 #[derive(Debug, clap::Parser)]
@@ -62,6 +64,10 @@ enum Command {
     /// The world files (SDF + semantic map): check them, show the occupancy grid, resolve names.
     #[command(subcommand)]
     World(embodied_world::cli::Command),
+    /// Play spoken commands (WAV files or eSpeak NG text) to the whole assistant on the
+    /// headless simulator; print a JSON report (transcripts, replies, task outcomes, poses,
+    /// per-command latencies) and draw the trajectory.
+    Scenario(scenario::ScenarioArgs),
 }
 
 /// An error with the exit code it maps to.
@@ -108,7 +114,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Understand(args) => brain::cli::run_understand(&args)
             .map(|_summary| crate::exit_codes::OK)
             .exit_code(crate::exit_codes::MODEL),
-        Command::TrainAssistant(args) => brain::train::run(&args)
+        Command::TrainAssistant(args) => hear::train_assistant(&args)
             .map(|()| crate::exit_codes::OK)
             .exit_code(crate::exit_codes::MODEL),
         Command::Eval(args) => brain::eval::run(&args)
@@ -141,6 +147,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::World(command) => embodied_world::cli::run(command)
             .map(|()| crate::exit_codes::OK)
             .map_err(|(error, code)| Failure { code, error }),
+        Command::Scenario(args) => scenario::run(args),
     }
 }
 

@@ -6,21 +6,29 @@
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use embodied_runtime::{NodeIo, Shutdown};
 
 /// Runs the node until SIGINT/SIGTERM; the exit code tells why it stopped.
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 pub async fn main() -> ExitCode {
-    let exit_code = |error: &anyhow::Error| {
-        error
-            .downcast_ref::<speech_out::Error>()
-            .map(speech_out::Error::exit_code)
-    };
-    super::run_node("speech_out", exit_code, async |io, shutdown| {
-        let params = io
-            .load_params::<speech_out::Params>()?
-            .validate()
-            .context("invalid parameters")?;
-        Ok(speech_out::run(io, params, shutdown).await?)
+    super::run_node("speech_out", exit_code_of, async |io, shutdown| {
+        body(io, shutdown).await
     })
     .await
+}
+
+/// The node's start-up and run on `io` (also used by `embodied scenario`).
+pub(crate) async fn body(io: &mut NodeIo, shutdown: Shutdown) -> anyhow::Result<()> {
+    let params = io
+        .load_params::<speech_out::Params>()?
+        .validate()
+        .context("invalid parameters")?;
+    Ok(speech_out::run(io, params, shutdown).await?)
+}
+
+/// The exit code of the node's own errors.
+pub(crate) fn exit_code_of(error: &anyhow::Error) -> Option<u8> {
+    error
+        .downcast_ref::<speech_out::Error>()
+        .map(speech_out::Error::exit_code)
 }
