@@ -35,7 +35,7 @@ pub mod sink;
 mod speaker;
 
 pub use espeak::VoiceSettings;
-pub use logic::{Input, Logic, Output};
+pub use logic::{Input, Logic, Output, end_reason_name};
 pub use params::{ParamError, Params, ReplyPolicy, SinkKind, resolve_wav_dir};
 #[cfg(feature = "ros")]
 pub use shell::{Error, output_config, run};

@@ -386,7 +386,9 @@ impl Logic {
     }
 }
 
-fn end_reason_name(reason: u8) -> &'static str {
+/// The name of a [`SpeakingState`] end reason (`completed`, `interrupted`, ...), for logs and
+/// reports.
+pub fn end_reason_name(reason: u8) -> &'static str {
     match reason {
         SpeakingState::END_COMPLETED => "completed",
         SpeakingState::END_INTERRUPTED => "interrupted",

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use embodied_msgs::msg::{AssistantReply, SpeakingState, Task, TaskStep};
+use embodied_msgs::msg::{AssistantReply, Task, TaskStep};
 use embodied_world::SemanticMap;
 use serde::{Deserialize, Serialize};
 
@@ -466,18 +466,8 @@ fn barge_in(seen: &Observations, index: usize) -> Option<BargeInEntry> {
     Some(BargeInEntry {
         utterance_id: utterance.id.clone(),
         to_silence_ms: stop.map(|e| millis(utterance.started, e.stamp)),
-        end_reason: stop.map(|e| end_reason(e.end_reason).to_owned()),
+        end_reason: stop.map(|e| speech_out::end_reason_name(e.end_reason).to_owned()),
     })
-}
-
-fn end_reason(reason: u8) -> &'static str {
-    match reason {
-        SpeakingState::END_COMPLETED => "completed",
-        SpeakingState::END_INTERRUPTED => "interrupted",
-        SpeakingState::END_CANCELED => "canceled",
-        SpeakingState::END_FAILED => "failed",
-        _ => "none",
-    }
 }
 
 /// The report of what `seen` recorded; `pending` is what the timeout left open; `now` ends
