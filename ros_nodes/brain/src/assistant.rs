@@ -341,6 +341,11 @@ impl AssistantModel {
         &self.tokenizer
     }
 
+    /// The slot lexicon: the words the model was trained on, and the names it knows.
+    pub fn lexicon(&self) -> &SlotLexicon {
+        &self.io.lexicon
+    }
+
     fn empty_state(&self) -> State {
         State::new(1, self.model.config(), &Device::Cpu).expect("State::new fails only for batch 0")
     }
@@ -377,6 +382,28 @@ impl Conversation {
             "assistant turn"
         );
         Ok(turn)
+    }
+
+    /// Answers on a copy of the state: what the model would answer now, the dialogue left as
+    /// it is (used to understand what a user is teaching).
+    ///
+    /// # Errors
+    /// As [`Conversation::respond`].
+    pub fn probe(&self, prompt: &Prompt) -> Result<Turn, Error> {
+        let model = &self.model;
+        let mut state = self.state.clone();
+        respond_with(
+            &model.model,
+            &model.tokenizer,
+            &model.io,
+            &mut state,
+            prompt,
+        )
+    }
+
+    /// The model this conversation runs.
+    pub fn model(&self) -> &Arc<AssistantModel> {
+        &self.model
     }
 
     /// Writes the recurrent state (safetensors; restoring it is bit-exact).

@@ -191,6 +191,10 @@ pub fn run_understand(args: &UnderstandArgs) -> anyhow::Result<UnderstandSummary
         ..DialogueOptions::default()
     };
     let mut dialogue = Dialogue::new(&model, memory, aliases, options);
+    match crate::teach::Teacher::find_default() {
+        Ok(teacher) => dialogue = dialogue.with_teacher(std::sync::Arc::new(teacher))?,
+        Err(e) => tracing::warn!(error = %e, "nothing can be taught in this run"),
+    }
     dialogue.observe(state, &system_now())?;
     understand_lines(
         &mut dialogue,
@@ -241,6 +245,8 @@ pub fn understand_lines(
                             "prompt": reply.prompt,
                             "model_text": reply.model_text,
                             "replaced_say": reply.replaced_say,
+                            "rewritten": reply.rewritten,
+                            "taught": reply.taught.iter().map(|t| &t.utterance).collect::<Vec<_>>(),
                             "facts": reply.facts.iter().map(ToString::to_string).collect::<Vec<_>>(),
                             "prompt_tokens": reply.prompt_tokens,
                             "answer_tokens": reply.answer_tokens,

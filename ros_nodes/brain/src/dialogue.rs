@@ -31,6 +31,7 @@
 pub mod recall;
 pub mod state;
 pub mod suite;
+mod teaching;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -41,6 +42,7 @@ use tracing::debug;
 use crate::actions::Understanding;
 use crate::assistant::{AssistantModel, Conversation};
 use crate::prompt::{Fact, Grounding, MAX_UTTERANCE_CHARS, MemoryOp, Prompt, normalize_utterance};
+use crate::teach::{Rewrites, Teacher};
 pub use recall::{PerceptionRecorder, Retriever};
 pub use state::RobotState;
 
@@ -96,6 +98,9 @@ pub struct DialogueOptions {
     pub max_utterance_chars: usize,
     /// Whether each turn is recorded as an episode in the memory.
     pub record_episodes: bool,
+    /// Whether taught wordings are rewritten into utterances before the model reads them
+    /// (off: only what consolidation put into the weights is known).
+    pub use_taught: bool,
 }
 
 impl Default for DialogueOptions {
@@ -105,6 +110,7 @@ impl Default for DialogueOptions {
             max_facts: 3,
             max_utterance_chars: MAX_UTTERANCE_CHARS,
             record_episodes: true,
+            use_taught: true,
         }
     }
 }
@@ -148,6 +154,10 @@ pub struct Reply {
     pub model_text: String,
     /// The model's say text when the state check replaced it.
     pub replaced_say: Option<String>,
+    /// The utterance as the model read it, when taught wordings were rewritten in it.
+    pub rewritten: Option<String>,
+    /// What this utterance taught (a lesson the dialogue accepted).
+    pub taught: Vec<embodied_memory::TaughtExample>,
     /// Prompt tokens.
     pub prompt_tokens: usize,
     /// Answer tokens.
@@ -166,6 +176,12 @@ pub struct Dialogue {
     retriever: Retriever,
     perception: PerceptionRecorder,
     options: DialogueOptions,
+    /// Recognises lessons; `None`: nothing can be taught.
+    teacher: Option<Arc<Teacher>>,
+    /// Taught wordings, from the memory.
+    rewrites: Rewrites,
+    /// The last request answered by the model (what a correction corrects).
+    last_request: Option<teaching::LastRequest>,
 }
 
 /// Now on the system clock, as a ROS time.
@@ -192,7 +208,33 @@ impl Dialogue {
             },
             perception: PerceptionRecorder::default(),
             options,
+            teacher: None,
+            rewrites: Rewrites::default(),
+            last_request: None,
         }
+    }
+
+    /// Lets users teach this dialogue (phrases, aliases, corrections; see [`crate::teach`]),
+    /// and applies what they taught before, read from the memory.
+    ///
+    /// # Errors
+    /// [`DialogueError::Memory`] when the taught examples cannot be read.
+    pub fn with_teacher(mut self, teacher: Arc<Teacher>) -> Result<Self, DialogueError> {
+        self.rewrites = teaching::rewrites_from(&self.memory)?;
+        self.teacher = Some(teacher);
+        Ok(self)
+    }
+
+    /// Replaces the model (after consolidation) and starts a new conversation with it: a
+    /// recurrent state is only meaningful to the weights that wrote it.
+    pub fn set_model(&mut self, model: &Arc<AssistantModel>) {
+        self.conversation = model.new_conversation();
+        self.last_request = None;
+    }
+
+    /// Taught wordings in use.
+    pub fn rewrites(&self) -> &Rewrites {
+        &self.rewrites
     }
 
     /// The live robot state.
@@ -261,11 +303,41 @@ impl Dialogue {
         info: &UtteranceInfo,
         now: &Time,
     ) -> Result<Reply, DialogueError> {
-        let started = Instant::now();
         let utterance = check_utterance(utterance, self.options.max_utterance_chars)?;
+        if let Some(teacher) = self.teacher.clone()
+            && let Some(lesson) = teacher.lesson(&utterance)
+            && let Some(reply) = self.learn(&teacher, lesson, &utterance, info, now)?
+        {
+            return Ok(reply);
+        }
+        let rewritten = self
+            .options
+            .use_taught
+            .then(|| self.rewrites.apply(&utterance))
+            .flatten();
+        let reply = self.answer(&utterance, rewritten, info, now)?;
+        self.last_request = Some(teaching::LastRequest {
+            utterance,
+            read: reply.rewritten.clone(),
+            understanding: reply.understanding.clone(),
+        });
+        Ok(reply)
+    }
+
+    /// Answers `utterance` through the model, which reads `rewritten` instead when given (see
+    /// the module docs).
+    fn answer(
+        &mut self,
+        utterance: &str,
+        rewritten: Option<String>,
+        info: &UtteranceInfo,
+        now: &Time,
+    ) -> Result<Reply, DialogueError> {
+        let started = Instant::now();
+        let read = rewritten.as_deref().unwrap_or(utterance);
         let facts = self
             .retriever
-            .retrieve(&self.memory, &self.aliases, &utterance, &self.state, now)
+            .retrieve(&self.memory, &self.aliases, read, &self.state, now)
             .map_err(memory_error("retrieving facts"))?;
         let retrieved = Instant::now();
         let grounding = Grounding {
@@ -274,7 +346,7 @@ impl Dialogue {
             perceived: self.state.perceived_for_prompt(),
             facts: facts.clone(),
         };
-        let prompt = Prompt::new(grounding, &utterance)?;
+        let prompt = Prompt::new(grounding, read)?;
         let turn = self.conversation.respond(&prompt)?;
         let inferred = Instant::now();
         let (mut understanding, memory_ops) = turn.output.into_parts();
@@ -282,7 +354,7 @@ impl Dialogue {
         let episode = self.options.record_episodes.then(|| embodied_memory::Turn {
             session: self.options.session.clone(),
             utterance_id: info.utterance_id.clone(),
-            user_text: utterance.clone(),
+            user_text: utterance.to_owned(),
             reply_text: understanding.say.clone(),
             actions: serde_json::to_string(&understanding.actions).unwrap_or_default(),
             speech_end: info.speech_end.clone(),
@@ -292,7 +364,7 @@ impl Dialogue {
         if !memory_ops.is_empty() || episode.is_some() {
             self.memory
                 .batch(now, |batch| {
-                    recall::apply_memory_ops(batch, &memory_ops, &info.utterance_id, &utterance)?;
+                    recall::apply_memory_ops(batch, &memory_ops, &info.utterance_id, utterance)?;
                     if let Some(episode) = &episode {
                         batch.record_turn(episode)?;
                     }
@@ -325,6 +397,8 @@ impl Dialogue {
             prompt: prompt.to_text(),
             model_text: turn.text,
             replaced_say,
+            rewritten,
+            taught: Vec::new(),
             prompt_tokens: turn.prompt_tokens,
             answer_tokens: turn.answer_tokens,
             timings,

@@ -14,6 +14,8 @@
 //! - [`corpus`]: the template-based training corpus generator, split by template.
 //! - [`cli`]: the `corpus` subcommand, and `understand` (one utterance per stdin line, one
 //!   JSON answer per stdout line).
+//! - [`teach`]: lessons users teach in conversation (phrases, aliases, corrections), the
+//!   refusal of unsafe ones, and the rewriting that makes them work at once.
 //! - [`dialogue`]: one conversation: model state, long-term memory (retrieval, remember,
 //!   correct, forget, episodes) and the robot's live state; the memory-dialogue suite.
 //! - [`node`]: `brain_node`'s parameters and (feature `ros`) its shell on the ROS topics.
@@ -46,6 +48,7 @@ pub mod node;
 pub mod numbers;
 pub mod prompt;
 pub mod slots;
+pub mod teach;
 pub mod train;
 
 pub use actions::{Action, Destination, Understanding};

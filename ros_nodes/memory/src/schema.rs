@@ -6,6 +6,8 @@
 //! - v2: full-text indexes (`facts_fts`, FTS5 over subject, relation, value and source
 //!   utterance, kept in step by triggers) and `taught_examples` (+ `taught_fts`) for phrases
 //!   users teach (issue 9).
+//! - v3: `taught_examples.meaning`, what a taught utterance stands for in words the model
+//!   already understands (rewritten into utterances at once, before consolidation).
 //!
 //! Times are integer nanoseconds (ROS time). Names are compared case-insensitively through
 //! the `*_key` columns (lowercase words, see `text::normalize`).
@@ -111,10 +113,15 @@ CREATE TRIGGER taught_fts_update AFTER UPDATE OF utterance ON taught_examples BE
 END;
 ";
 
+/// Schema version 3.
+const V3: &str = "
+ALTER TABLE taught_examples ADD COLUMN meaning TEXT NOT NULL DEFAULT '';
+";
+
 /// The migrations in order: entry `i` upgrades version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes and the newest it can read.
-pub const LATEST_VERSION: u32 = 2;
+pub const LATEST_VERSION: u32 = 3;
 
 const _: () = assert!(MIGRATIONS.len() == LATEST_VERSION as usize);

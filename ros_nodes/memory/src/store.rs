@@ -167,6 +167,9 @@ pub struct TaughtExample {
     pub utterance: String,
     /// The model output it means, in the brain's format (e.g. its JSON).
     pub output: String,
+    /// What the utterance stands for in words the model already understands (the request of
+    /// a phrase or correction, the name of an alias); may be empty.
+    pub meaning: String,
     /// Utterance that taught it.
     pub source_utterance_id: String,
 }
@@ -729,9 +732,10 @@ impl Memory {
 }
 
 const TAUGHT_SELECT: &str = "SELECT id, kind, utterance, output, source_utterance_id, \
-     created_ns, updated_ns, consolidated_ns FROM taught_examples";
+     created_ns, updated_ns, consolidated_ns, meaning FROM taught_examples";
 const TAUGHT_SELECT_T: &str = "SELECT t.id, t.kind, t.utterance, t.output, \
-     t.source_utterance_id, t.created_ns, t.updated_ns, t.consolidated_ns FROM taught_examples t";
+     t.source_utterance_id, t.created_ns, t.updated_ns, t.consolidated_ns, t.meaning \
+     FROM taught_examples t";
 
 fn taught_from_row(row: &Row<'_>) -> rusqlite::Result<Taught> {
     let kind: String = row.get(1)?;
@@ -744,6 +748,7 @@ fn taught_from_row(row: &Row<'_>) -> rusqlite::Result<Taught> {
             utterance: row.get(2)?,
             output: row.get(3)?,
             source_utterance_id: row.get(4)?,
+            meaning: row.get(8)?,
         },
         created: Time::from_nanos(row.get(5)?),
         updated: Time::from_nanos(row.get(6)?),
@@ -1123,18 +1128,21 @@ impl Batch<'_> {
         self.transaction
             .execute(
                 "INSERT INTO taught_examples (kind, utterance, utterance_key, output, \
-                 source_utterance_id, created_ns, updated_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) \
+                 source_utterance_id, created_ns, updated_ns, meaning) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) \
                  ON CONFLICT (utterance_key) DO UPDATE SET kind = excluded.kind, \
                  utterance = excluded.utterance, output = excluded.output, \
                  source_utterance_id = excluded.source_utterance_id, \
-                 updated_ns = excluded.updated_ns, consolidated_ns = NULL",
+                 updated_ns = excluded.updated_ns, consolidated_ns = NULL, \
+                 meaning = excluded.meaning",
                 params![
                     example.kind.as_str(),
                     example.utterance.trim(),
                     key,
                     example.output,
                     example.source_utterance_id,
-                    self.now
+                    self.now,
+                    example.meaning
                 ],
             )
             .map_err(&sql_error)?;
@@ -1258,6 +1266,7 @@ mod tests {
                     utterance: "the study".into(),
                     output: "office".into(),
                     source_utterance_id: String::new(),
+                    meaning: String::new(),
                 },
                 &Time::from_nanos(7),
             )

@@ -388,6 +388,7 @@ fn memory_persists_across_reopen() {
                     utterance: "Movie time!".into(),
                     output: r#"{"actions":[{"action":"navigate","target":"living room"}]}"#.into(),
                     source_utterance_id: "u1".into(),
+                    meaning: String::new(),
                 },
                 &at(2),
             )
@@ -478,6 +479,7 @@ fn taught_examples_replace_retrieve_and_consolidate() {
         utterance: utterance.into(),
         output: output.into(),
         source_utterance_id: String::new(),
+        meaning: String::new(),
     };
     assert_eq!(
         memory
@@ -634,8 +636,9 @@ fn a_newer_schema_is_refused_with_a_clear_error() {
     assert_eq!(
         error.to_string(),
         format!(
-            "the memory database {} has schema version 99, newer than the 2 this program knows; use a newer build (the file was left untouched)",
-            path.display()
+            "the memory database {} has schema version 99, newer than the {} this program knows; use a newer build (the file was left untouched)",
+            path.display(),
+            embodied_memory::schema::LATEST_VERSION
         )
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);

@@ -20,6 +20,10 @@
 //! um
 //! == confusion                near-miss words of a small whisper model
 //! kitchen => kitten | kitchin
+//! == teach                    how people teach a wording ({phrase}, {meaning}); not
+//! when i say {phrase} {meaning}   training phrasings (see `crate::teach`)
+//! == teach correction         how people correct a misunderstood request
+//! no i meant {meaning}
 //! ```
 //!
 //! Every template gets an id from its intent and its text (`navigate#3f2a9c1e`), stable when
@@ -88,6 +92,17 @@ pub struct TemplateSet {
     pub disfluencies: Vec<String>,
     /// Word → near-miss alternatives.
     pub confusions: BTreeMap<String, Vec<String>>,
+    /// Teaching frames (`== teach`, `== teach correction`), in file order.
+    pub teaching: Vec<TeachingFrame>,
+}
+
+/// How people teach the robot: a frame of literal words with `{phrase}` and `{meaning}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeachingFrame {
+    /// `true` for `== teach correction` (only `{meaning}`), `false` for `== teach`.
+    pub correction: bool,
+    /// The frame.
+    pub text: String,
 }
 
 enum Section {
@@ -98,6 +113,7 @@ enum Section {
     Suffix,
     Disfluency,
     Confusion,
+    Teach { correction: bool },
 }
 
 fn template_id(kind: &str, text: &str) -> String {
@@ -175,6 +191,8 @@ impl TemplateSet {
                     "suffix" => Section::Suffix,
                     "disfluency" => Section::Disfluency,
                     "confusion" => Section::Confusion,
+                    "teach" => Section::Teach { correction: false },
+                    "teach correction" => Section::Teach { correction: true },
                     _ => {
                         if let Some(slot) = header.strip_prefix("slot ") {
                             if !LIST_SLOTS.contains(&slot) && !PHRASING_SLOTS.contains(&slot) {
@@ -246,6 +264,25 @@ impl TemplateSet {
                     }
                     self.connectors.push(Connector {
                         id: template_id("connector", line),
+                        text: line.to_owned(),
+                    });
+                }
+                Section::Teach { correction } => {
+                    let mut slots = slots_of(line);
+                    slots.sort_unstable();
+                    let expected: &[&str] = if *correction {
+                        &["meaning"]
+                    } else {
+                        &["meaning", "phrase"]
+                    };
+                    if slots != expected {
+                        return Err(bad(
+                            line_no,
+                            format!("a teaching frame has exactly {expected:?} as slots"),
+                        ));
+                    }
+                    self.teaching.push(TeachingFrame {
+                        correction: *correction,
                         text: line.to_owned(),
                     });
                 }

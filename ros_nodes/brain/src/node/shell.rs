@@ -56,6 +56,9 @@ pub enum NodeError {
         #[source]
         source: Box<embodied_world::WorldError>,
     },
+    /// What users taught could not be read from the memory.
+    #[error("taught examples: {0}")]
+    Taught(#[from] DialogueError),
     /// The model's worker thread ended unexpectedly.
     #[error("the brain's model thread stopped")]
     WorkerGone,
@@ -67,7 +70,9 @@ impl NodeError {
         match self {
             Self::Runtime(e) => e.exit_code(),
             Self::Model(_) | Self::WorkerGone => exit_code::MODEL,
-            Self::Memory { .. } | Self::NoMemoryPath | Self::World { .. } => exit_code::CONFIG,
+            Self::Memory { .. } | Self::NoMemoryPath | Self::World { .. } | Self::Taught(_) => {
+                exit_code::CONFIG
+            }
         }
     }
 }
@@ -397,8 +402,13 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
         max_facts: usize::try_from(params.max_facts).unwrap_or(usize::MAX),
         max_utterance_chars: usize::try_from(params.max_utterance_chars).unwrap_or(usize::MAX),
         record_episodes: params.record_episodes,
+        ..DialogueOptions::default()
     };
-    let dialogue = Dialogue::new(&model, memory, aliases.clone(), options);
+    let mut dialogue = Dialogue::new(&model, memory, aliases.clone(), options);
+    match crate::teach::Teacher::find_default() {
+        Ok(teacher) => dialogue = dialogue.with_teacher(Arc::new(teacher))?,
+        Err(e) => warn!(error = %e, "nothing can be taught: teaching frames not found"),
+    }
 
     let mut transcripts = io.subscription(&topics::TRANSCRIPT)?;
     let mut perception = io.subscription(&topics::PERCEPTION_OBJECTS)?;
