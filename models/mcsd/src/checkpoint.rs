@@ -81,6 +81,9 @@ pub enum CheckpointProblem {
     /// trainer_state.json disagrees with the other files.
     #[error("trainer state: {0}")]
     TrainerState(String),
+    /// An adapter file's metadata is missing or invalid, or its config does not fit the base.
+    #[error("adapter: {0}")]
+    Adapter(String),
 }
 
 fn refuse(path: &Path, problem: CheckpointProblem) -> Error {

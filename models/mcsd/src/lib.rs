@@ -24,3 +24,6 @@ pub mod generate;
 pub mod plot;
 pub mod tokenizer;
 pub mod train;
+
+// Low-rank adapters (LoRA): fine-tune a frozen base model, merge, save and load adapters.
+pub mod adapt;

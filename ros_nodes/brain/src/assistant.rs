@@ -230,12 +230,14 @@ pub struct AssistantModel {
     tokenizer: Tokenizer,
     io: ModelIo,
     dir: PathBuf,
+    adapter: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for AssistantModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AssistantModel")
             .field("dir", &self.dir)
+            .field("adapter", &self.adapter)
             .field("config", self.model.config())
             .field("vocab_size", &self.tokenizer.vocab_size())
             .finish()
@@ -251,6 +253,17 @@ impl AssistantModel {
     /// [`Error::NoCheckpoint`] when the directory holds no weights; [`Error::Model`] with the
     /// model crate's reason for any other refusal; [`Error::Grammar`].
     pub fn load(dir: &Path) -> Result<Self, Error> {
+        Self::load_adapted(dir, None)
+    }
+
+    /// Loads a checkpoint as [`AssistantModel::load`], with the consolidated adapter in
+    /// `adapter` (a directory written by [`crate::learn`]: low-rank factors merged into the
+    /// weights once, so a turn costs what it costs without, and the lexicon extended by what
+    /// was taught).
+    ///
+    /// # Errors
+    /// As [`AssistantModel::load`]; [`Error::Model`] when the adapter does not fit the weights.
+    pub fn load_adapted(dir: &Path, adapter: Option<&Path>) -> Result<Self, Error> {
         if !dir.join(checkpoint::WEIGHTS_FILE).is_file() {
             return Err(Error::NoCheckpoint {
                 path: dir.to_path_buf(),
@@ -269,20 +282,39 @@ impl AssistantModel {
                 reason: format!("{} must hold an MCSD model", dir.display()),
             });
         }
-        let loaded = checkpoint::load_model::<Model>(dir, &Device::Cpu)
+        let (config, tokenizer) = checkpoint::load_config_and_tokenizer::<Model>(dir)
             .map_err(model_error(what.clone()))?;
-        let io = ModelIo::load(dir)?;
+        let weights_path = dir.join(checkpoint::WEIGHTS_FILE);
+        let mut tensors = checkpoint::read_safetensors(&weights_path, &Device::Cpu)
+            .map_err(model_error(what.clone()))?;
+        let mut io = ModelIo::load(dir)?;
+        if let Some(adapter_dir) = adapter {
+            let what = format!("loading the adapter {}", adapter_dir.display());
+            let adapter = mcsd::adapt::Adapter::load(
+                &adapter_dir.join(crate::learn::ADAPTER_FILE),
+                &tensors,
+                &Device::Cpu,
+            )
+            .map_err(model_error(what.clone()))?;
+            tensors = adapter.merge(&tensors).map_err(model_error(what))?;
+            io.lexicon = Arc::new(SlotLexicon::load(adapter_dir)?);
+        }
+        let model =
+            checkpoint::build_checked::<Model>(&weights_path, &config, tensors, &Device::Cpu)
+                .map_err(model_error(what))?;
         tracing::info!(
             dir = %dir.display(),
-            parameters = loaded.model.n_params(),
-            vocab = loaded.tokenizer.vocab_size(),
+            adapter = adapter.map(|a| a.display().to_string()),
+            parameters = model.n_params(),
+            vocab = tokenizer.vocab_size(),
             "assistant model loaded"
         );
         Ok(Self {
-            model: loaded.model,
-            tokenizer: loaded.tokenizer,
+            model,
+            tokenizer,
             io,
             dir: dir.to_path_buf(),
+            adapter: adapter.map(Path::to_path_buf),
         })
     }
 
@@ -329,6 +361,36 @@ impl AssistantModel {
     /// The checkpoint directory it was loaded from.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The answer to `text` at the start of a conversation in the default grounding, with the
+    /// words of `text` read as known words: what the model makes of a phrase once
+    /// consolidation has taught its words (before, unfamiliar words are placeholders).
+    ///
+    /// # Errors
+    /// As [`Conversation::respond`].
+    pub fn probe_learned(&self, text: &str) -> Result<Turn, Error> {
+        let io = ModelIo {
+            lexicon: Arc::new(
+                self.io
+                    .lexicon
+                    .extended(crate::teach::words(text), Vec::new()),
+            ),
+            ..self.io.clone()
+        };
+        let prompt = Prompt::new(crate::Grounding::default(), text)?;
+        let mut state = self.empty_state();
+        respond_with(&self.model, &self.tokenizer, &io, &mut state, &prompt)
+    }
+
+    /// The consolidated adapter merged into the weights, if any.
+    pub fn adapter(&self) -> Option<&Path> {
+        self.adapter.as_deref()
+    }
+
+    /// What the model reads and writes besides tokens.
+    pub(crate) fn io(&self) -> &ModelIo {
+        &self.io
     }
 
     /// The MCSD model.

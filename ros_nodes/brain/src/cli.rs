@@ -133,6 +133,89 @@ pub struct UnderstandArgs {
     /// Add a "debug" field to each answer: prompt, model text, facts used, timings.
     #[arg(long)]
     pub verbose: bool,
+    /// Do not rewrite taught wordings: only what consolidation put into the weights is known.
+    #[arg(long)]
+    pub no_taught: bool,
+}
+
+/// `embodied learn`: consolidation on demand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LearnArgs {
+    /// Memory file (SQLite) holding what was taught; adapters go next to it
+    /// (`PATH.adapters/`). Default: the memory's default file.
+    #[arg(long, value_name = "PATH")]
+    pub memory: Option<PathBuf>,
+    /// Base assistant checkpoint directory; default: the shipped models/assistant.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Adapter optimizer steps.
+    #[arg(long, default_value_t = crate::learn::LearnOptions::default().steps)]
+    pub steps: usize,
+    /// Held-out examples the candidate is measured on.
+    #[arg(long, default_value_t = crate::learn::LearnOptions::default().heldout_examples)]
+    pub heldout: usize,
+    /// Peak learning rate of the adapters.
+    #[arg(long, default_value_t = crate::learn::LearnOptions::default().learning_rate)]
+    pub learning_rate: f64,
+    /// Rank of the adapters.
+    #[arg(long, default_value_t = crate::learn::LearnOptions::default().rank)]
+    pub rank: usize,
+    /// Training examples of the original corpus replayed alongside.
+    #[arg(long, default_value_t = crate::learn::LearnOptions::default().replay_examples)]
+    pub replay: usize,
+    /// Groundings each taught example is shown in.
+    #[arg(long, default_value_t = crate::learn::LearnOptions::default().copies_per_taught)]
+    pub copies: usize,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `embodied learn`; whether the candidate was accepted.
+///
+/// # Errors
+/// No model, templates or memory; training failures.
+pub fn run_learn(args: &LearnArgs) -> anyhow::Result<bool> {
+    use crate::assistant::AssistantModel;
+    use crate::learn::{AdapterStore, LearnOptions, consolidate};
+
+    let base = match &args.model {
+        Some(dir) => dir.clone(),
+        None => AssistantModel::find_default()?,
+    };
+    let path = match &args.memory {
+        Some(path) => path.clone(),
+        None => embodied_memory::default_database_path()
+            .context("no --memory given and no HOME for the default memory file")?,
+    };
+    let mut memory = embodied_memory::Memory::open(&path, embodied_memory::Durability::Full)
+        .with_context(|| format!("opening the memory {}", path.display()))?;
+    let root = crate::teach::share_root()?;
+    let options = LearnOptions {
+        steps: args.steps,
+        heldout_examples: args.heldout,
+        learning_rate: args.learning_rate,
+        rank: args.rank,
+        replay_examples: args.replay,
+        copies_per_taught: args.copies,
+        ..LearnOptions::default()
+    };
+    let store = AdapterStore::next_to(&path);
+    let report = consolidate(
+        &base,
+        &root,
+        &mut memory,
+        &store,
+        &options,
+        !args.json,
+        &std::sync::atomic::AtomicBool::new(false),
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!("{}", report.line());
+    }
+    Ok(report.accepted)
 }
 
 /// What [`understand_lines`] did.
@@ -182,12 +265,20 @@ pub fn run_understand(args: &UnderstandArgs) -> anyhow::Result<UnderstandSummary
             .with_context(|| format!("opening the memory {}", path.display()))?,
         None => embodied_memory::Memory::open_in_memory().context("creating the run's memory")?,
     };
+    // What was consolidated for this memory before.
+    let model = match &args.memory {
+        Some(path) => {
+            std::sync::Arc::new(crate::learn::AdapterStore::next_to(path).load_model(&model_dir)?)
+        }
+        None => model,
+    };
     let state = match &args.state {
         Some(json) => RobotState::from_json(json, &aliases)?,
         None => RobotState::default(),
     };
     let options = DialogueOptions {
         session: format!("understand-{:x}", system_now().as_nanos()),
+        use_taught: !args.no_taught,
         ..DialogueOptions::default()
     };
     let mut dialogue = Dialogue::new(&model, memory, aliases, options);

@@ -2,6 +2,9 @@
 //! recurrent state), the long-term [`Memory`], and the robot's live [`RobotState`].
 //!
 //! [`Dialogue::handle`] answers one utterance:
+//! 0. with a [`Teacher`] ([`Dialogue::with_teacher`]): a lesson ("when I say movie time, go to
+//!    the living room", "no, I meant the bedroom") is learned instead (`teaching`), and taught
+//!    wordings in the utterance are rewritten into what they stand for;
 //! 1. retrieves the memory facts relevant to it ([`Retriever`]: objects named directly or by
 //!    alias, free-text recall, the user's own facts);
 //! 2. builds the [`Prompt`] (room, battery, perceived objects, facts, utterance) and lets the

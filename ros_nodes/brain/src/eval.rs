@@ -177,7 +177,7 @@ fn category_name(example: &CorpusExample) -> String {
 /// [`Error::Model`] when a forward pass fails (wrong answers are scored, not errors);
 /// [`Error::ParsePrompt`]/[`Error::ParseOutput`] for a malformed corpus example.
 #[allow(clippy::too_many_arguments)] // private glue for the two architectures
-fn evaluate_decoder<M: Decoder>(
+pub(crate) fn evaluate_decoder<M: Decoder>(
     name: &str,
     dir: &Path,
     parameters: usize,

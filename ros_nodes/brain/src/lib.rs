@@ -16,6 +16,8 @@
 //!   JSON answer per stdout line).
 //! - [`teach`]: lessons users teach in conversation (phrases, aliases, corrections), the
 //!   refusal of unsafe ones, and the rewriting that makes them work at once.
+//! - [`learn`]: consolidation of what was taught into low-rank adapters, accepted only when
+//!   the held-out split and every stop phrasing still hold.
 //! - [`dialogue`]: one conversation: model state, long-term memory (retrieval, remember,
 //!   correct, forget, episodes) and the robot's live state; the memory-dialogue suite.
 //! - [`node`]: `brain_node`'s parameters and (feature `ros`) its shell on the ROS topics.
@@ -37,6 +39,7 @@
 
 pub mod actions;
 pub mod assistant;
+pub mod bench_learn;
 pub mod clauses;
 pub mod cli;
 pub mod corpus;
@@ -44,6 +47,7 @@ pub mod dialogue;
 mod error;
 pub mod eval;
 pub mod grammar;
+pub mod learn;
 pub mod node;
 pub mod numbers;
 pub mod prompt;

@@ -170,6 +170,26 @@ impl SlotLexicon {
         }
     }
 
+    /// This lexicon with more known words and names (what consolidation teaches: the words of
+    /// taught phrases, and aliases of places and objects).
+    pub fn extended(
+        &self,
+        words: impl IntoIterator<Item = String>,
+        names: impl IntoIterator<Item = (String, Named)>,
+    ) -> Self {
+        let mut known_words = self.known_words.clone();
+        known_words.extend(words);
+        let (mut places, mut objects) = (self.places.clone(), self.objects.clone());
+        for (phrase, named) in names {
+            let phrase = normalize_phrase(&phrase);
+            match named {
+                Named::Place(id) => places.insert(phrase, id.name().to_owned()),
+                Named::Object(id) => objects.insert(phrase, id.name().to_owned()),
+            };
+        }
+        Self::from_parts(known_words, places, objects)
+    }
+
     /// A small lexicon for examples and tests: the canonical names, no aliases, and the words
     /// of a few phrasings.
     pub fn for_tests() -> Self {

@@ -204,25 +204,12 @@ impl Teacher {
         Ok(Self::new(&set, &map))
     }
 
-    /// The teacher of the installed share or the workspace (the first root that has
-    /// `config/corpus`).
+    /// The teacher of the installed share or the workspace ([`share_root`]).
     ///
     /// # Errors
-    /// [`Error::Invalid`] when no root has the templates; template and map errors.
+    /// As [`share_root`]; template and map errors.
     pub fn find_default() -> Result<Self, Error> {
-        let starts: Vec<PathBuf> = std::env::current_dir()
-            .ok()
-            .into_iter()
-            .chain([PathBuf::from(env!("CARGO_MANIFEST_DIR"))])
-            .collect();
-        let root = embodied_world::share_roots(&starts)
-            .find(|root| root.join("config/corpus/teaching.tpl").is_file())
-            .ok_or_else(|| Error::Invalid {
-                what: "teaching frames",
-                value: "config/corpus/teaching.tpl".into(),
-                reason: "not found in the installed share or the workspace".into(),
-            })?;
-        Self::load(&root)
+        Self::load(&share_root()?)
     }
 
     /// The semantic map names are resolved with.
@@ -427,6 +414,26 @@ impl Teacher {
         found.sort_by_key(|(from, _, _)| *from);
         found
     }
+}
+
+/// The first installed share or workspace that has the templates (`config/corpus/teaching.tpl`)
+/// and the map.
+///
+/// # Errors
+/// [`Error::Invalid`] when none has them.
+pub fn share_root() -> Result<PathBuf, Error> {
+    let starts: Vec<PathBuf> = std::env::current_dir()
+        .ok()
+        .into_iter()
+        .chain([PathBuf::from(env!("CARGO_MANIFEST_DIR"))])
+        .collect();
+    embodied_world::share_roots(&starts)
+        .find(|root| root.join("config/corpus/teaching.tpl").is_file())
+        .ok_or_else(|| Error::Invalid {
+            what: "teaching frames",
+            value: "config/corpus/teaching.tpl".into(),
+            reason: "not found in the installed share or the workspace".into(),
+        })
 }
 
 /// The canonical name of a place or object.

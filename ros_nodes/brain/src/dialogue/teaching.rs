@@ -123,9 +123,11 @@ impl Dialogue {
         if let Some(why) = teacher.refusal(phrase) {
             return self.refuse(utterance, &why, info, now);
         }
-        // What the model alone makes of the phrase: a stop is never taught away.
-        let alone = self.probe(phrase, now)?;
-        if alone.actions.contains(&Action::Stop) {
+        // What the model alone makes of the phrase, here and at the start of a conversation:
+        // a stop is never taught away.
+        let here = self.probe(phrase, now)?;
+        let fresh = self.probe_fresh(phrase)?;
+        if here.actions.contains(&Action::Stop) || fresh.actions.contains(&Action::Stop) {
             let why = format!("to me \"{phrase}\" means stop, and stopping always means stopping.");
             return self.refuse(utterance, &why, info, now);
         }
@@ -272,6 +274,13 @@ impl Dialogue {
     /// The model's answer to `text` in the current state, the dialogue left unchanged.
     fn probe(&self, text: &str, now: &Time) -> Result<Understanding, DialogueError> {
         Ok(self.probe_text(text, now)?.0)
+    }
+
+    /// The model's answer to `text` in a new conversation in the default grounding, reading
+    /// its words as consolidation will (known words, not placeholders).
+    fn probe_fresh(&self, text: &str) -> Result<Understanding, DialogueError> {
+        let model = self.conversation.model();
+        Ok(model.probe_learned(text)?.output.into_parts().0)
     }
 
     /// [`Dialogue::probe`] and the model's output text.

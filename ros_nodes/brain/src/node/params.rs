@@ -49,6 +49,11 @@ pub struct Params {
     pub report_outcomes: bool,
     /// Language tag of the replies.
     pub language: String,
+    /// Consolidate what users taught into the model's weights when the robot has been idle
+    /// (no speech, no transcript) for `consolidation_idle_s`; `embodied learn` does it on demand.
+    pub consolidate_when_idle: bool,
+    /// Seconds without speech before consolidating; in [10, 86400].
+    pub consolidation_idle_s: u32,
 }
 
 impl Default for Params {
@@ -64,6 +69,8 @@ impl Default for Params {
             record_episodes: true,
             report_outcomes: true,
             language: "en".to_owned(),
+            consolidate_when_idle: true,
+            consolidation_idle_s: 120,
         }
     }
 }
@@ -93,6 +100,11 @@ impl Params {
         )?;
         check("max_facts", self.max_facts, 0..=8)?;
         check("queue_depth", self.queue_depth, 1..=64)?;
+        check(
+            "consolidation_idle_s",
+            self.consolidation_idle_s,
+            10..=86_400,
+        )?;
         if self.language.trim().is_empty() {
             return Err(ParamsError::OutOfRange {
                 name: "language",

@@ -24,6 +24,7 @@ use crate::dialogue::state::{clean_label, resolve_place};
 use crate::dialogue::{
     Dialogue, DialogueError, DialogueOptions, Reply, RobotState, UtteranceInfo, system_now,
 };
+use crate::learn::{AdapterStore, ConsolidationReport, LearnError, LearnOptions};
 use crate::prompt::Perceived;
 
 /// Why the node could not run.
@@ -80,7 +81,10 @@ impl NodeError {
 /// What the node loads before it subscribes.
 struct Loaded {
     model: Arc<AssistantModel>,
+    /// The base checkpoint (consolidation trains adapters over it).
+    model_dir: PathBuf,
     memory: Memory,
+    memory_path: PathBuf,
     map: Option<SemanticMap>,
     aliases: Aliases,
 }
@@ -92,11 +96,18 @@ fn load(params: &Params) -> Result<Loaded, NodeError> {
     } else {
         PathBuf::from(&params.model_dir)
     };
-    let model =
-        Arc::new(AssistantModel::load(&model_dir).map_err(|e| NodeError::Model(Box::new(e)))?);
     let path = params.memory_file().ok_or(NodeError::NoMemoryPath)?;
-    let memory = Memory::open(&path, params.memory_durability)
-        .map_err(|source| NodeError::Memory { path, source })?;
+    // The base with what was consolidated for this memory before.
+    let model = Arc::new(
+        AdapterStore::next_to(&path)
+            .load_model(&model_dir)
+            .map_err(|e| NodeError::Model(Box::new(e)))?,
+    );
+    let memory =
+        Memory::open(&path, params.memory_durability).map_err(|source| NodeError::Memory {
+            path: path.clone(),
+            source,
+        })?;
     let map_file = if params.semantic_map.is_empty() {
         std::env::current_dir()
             .ok()
@@ -124,7 +135,9 @@ fn load(params: &Params) -> Result<Loaded, NodeError> {
         .unwrap_or_default();
     Ok(Loaded {
         model,
+        model_dir,
         memory,
+        memory_path: path,
         map,
         aliases,
     })
@@ -141,6 +154,8 @@ enum Job {
     },
     /// The robot's perception changed: record object locations.
     Observe { state: RobotState, now: Time },
+    /// Consolidation produced new weights: answer with them from now on.
+    UseModel(Arc<AssistantModel>),
 }
 
 /// What the model thread answered.
@@ -161,6 +176,10 @@ fn spawn_worker(
         .spawn(move || {
             while let Some(job) = jobs.blocking_recv() {
                 match job {
+                    Job::UseModel(model) => {
+                        info!(adapter = ?model.adapter(), "answering with the consolidated model");
+                        dialogue.set_model(&model);
+                    }
                     Job::Observe { state, now } => {
                         if let Err(e) = dialogue.observe(state, &now) {
                             warn!(error = %e, "perceived objects not recorded");
@@ -198,6 +217,147 @@ fn spawn_worker(
                 }
             }
         })
+}
+
+/// Consolidation while idle: after what users taught and `consolidation_idle_s` without speech,
+/// a background thread trains a candidate on its own memory connection; speech cancels it (the
+/// user comes first on two cores), and an accepted model is handed to the model thread.
+struct Consolidator {
+    enabled: bool,
+    idle: std::time::Duration,
+    model_dir: PathBuf,
+    memory_path: PathBuf,
+    /// Taught examples wait for consolidation.
+    pending: bool,
+    last_activity: Instant,
+    running: Option<Running>,
+}
+
+/// A consolidation's report, and the model to use when it was accepted.
+type Outcome = Result<(ConsolidationReport, Option<Arc<AssistantModel>>), LearnError>;
+
+struct Running {
+    cancel: Arc<std::sync::atomic::AtomicBool>,
+    done: tokio::sync::oneshot::Receiver<Outcome>,
+}
+
+impl Consolidator {
+    fn new(params: &Params, model_dir: PathBuf, memory_path: PathBuf, memory: &Memory) -> Self {
+        let pending = memory
+            .taught_examples()
+            .map(|all| all.iter().any(|t| t.consolidated.is_none()))
+            .unwrap_or(false);
+        Self {
+            enabled: params.consolidate_when_idle,
+            idle: std::time::Duration::from_secs(u64::from(params.consolidation_idle_s)),
+            model_dir,
+            memory_path,
+            pending,
+            last_activity: Instant::now(),
+            running: None,
+        }
+    }
+
+    fn taught(&mut self) {
+        self.pending = true;
+        self.last_activity = Instant::now();
+    }
+
+    fn user_active(&mut self) {
+        self.last_activity = Instant::now();
+        if let Some(running) = &self.running {
+            running
+                .cancel
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    fn start_if_idle(&mut self) {
+        if !self.enabled
+            || !self.pending
+            || self.running.is_some()
+            || self.last_activity.elapsed() < self.idle
+        {
+            return;
+        }
+        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (tx, done) = tokio::sync::oneshot::channel();
+        let (base, memory_path, flag) = (
+            self.model_dir.clone(),
+            self.memory_path.clone(),
+            cancel.clone(),
+        );
+        info!("idle: consolidating what was taught");
+        let spawned = std::thread::Builder::new()
+            .name("brain-learn".to_owned())
+            .spawn(move || {
+                let _ = tx.send(consolidate_now(&base, &memory_path, &flag));
+            });
+        match spawned {
+            Ok(_) => self.running = Some(Running { cancel, done }),
+            Err(e) => warn!(error = %e, "consolidation thread not started"),
+        }
+    }
+
+    /// Resolves when a running consolidation ends (never when none runs).
+    async fn finished(&mut self) -> Option<Outcome> {
+        match &mut self.running {
+            Some(running) => Some(
+                (&mut running.done)
+                    .await
+                    .unwrap_or(Err(LearnError::Cancelled)),
+            ),
+            None => std::future::pending().await,
+        }
+    }
+
+    /// The model to answer with, when the candidate was accepted.
+    fn on_finished(&mut self, result: Outcome) -> Option<Arc<AssistantModel>> {
+        self.running = None;
+        match result {
+            Ok((report, model)) => {
+                info!("{}", report.line());
+                // A rolled-back candidate is not retried until something new is taught.
+                self.pending = false;
+                model
+            }
+            Err(LearnError::Cancelled) => {
+                info!("consolidation cancelled: the user spoke; retried when idle again");
+                None
+            }
+            Err(e) => {
+                warn!(error = %e, "consolidation failed");
+                self.pending = false;
+                None
+            }
+        }
+    }
+}
+
+/// One consolidation on its own memory connection; the accepted model loaded for use.
+fn consolidate_now(
+    base: &std::path::Path,
+    memory_path: &std::path::Path,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Outcome {
+    let mut memory = Memory::open(memory_path, embodied_memory::Durability::Full)?;
+    let root = crate::teach::share_root()?;
+    let store = AdapterStore::next_to(memory_path);
+    let report = crate::learn::consolidate(
+        base,
+        &root,
+        &mut memory,
+        &store,
+        &LearnOptions::default(),
+        false,
+        cancel,
+    )?;
+    let model = if report.accepted {
+        Some(Arc::new(store.load_model(base)?))
+    } else {
+        None
+    };
+    Ok((report, model))
 }
 
 /// Ids unique across restarts: the node's start time (wall clock) and a counter.
@@ -277,8 +437,9 @@ impl Outputs {
         }
     }
 
-    /// Publishes the task (if any) and the reply for a model answer.
-    async fn answer(&mut self, io: &NodeIo, answer: Answer) {
+    /// Publishes the task (if any) and the reply for a model answer; whether it taught
+    /// something.
+    async fn answer(&mut self, io: &NodeIo, answer: Answer) -> bool {
         let Answer {
             utterance_id,
             received,
@@ -309,9 +470,10 @@ impl Outputs {
                     },
                 )
                 .await;
-                return;
+                return false;
             }
         };
+        let taught = !reply.taught.is_empty();
         let understanding = reply.understanding;
         let task_id = self.ids.next("t");
         let mut published_task = String::new();
@@ -350,6 +512,7 @@ impl Outputs {
             },
         )
         .await;
+        taught
     }
 }
 
@@ -389,10 +552,13 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
         .map_err(|_| NodeError::WorkerGone)??;
     let Loaded {
         model,
+        model_dir,
         memory,
+        memory_path,
         map,
         aliases,
     } = loaded;
+    let mut learning = Consolidator::new(&params, model_dir, memory_path, &memory);
     let options = DialogueOptions {
         session: format!(
             "{}-{:x}",
@@ -414,6 +580,9 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
     let mut perception = io.subscription(&topics::PERCEPTION_OBJECTS)?;
     let mut odometry = io.subscription(&topics::ODOM)?;
     let mut battery = io.subscription(&topics::BATTERY_STATE)?;
+    let mut activity = io.subscription(&topics::SPEECH_ACTIVITY)?;
+    let mut idle_check = tokio::time::interval(std::time::Duration::from_secs(5));
+    idle_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut statuses = io.subscription(&topics::PLANNER_STATUS)?;
     let mut outputs = Outputs {
         replies: io.publisher(&topics::ASSISTANT_REPLY)?,
@@ -440,6 +609,7 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
         tokio::select! {
             () = shutdown.recv() => break Ok(()),
             Some(transcript) = transcripts.next() => {
+                learning.user_active();
                 if !transcript.is_final || transcript.text.trim().is_empty() {
                     continue;
                 }
@@ -467,7 +637,22 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
                     Err(mpsc::error::TrySendError::Closed(_)) => break Err(NodeError::WorkerGone),
                 }
             }
-            Some(answer) = answers.recv() => outputs.answer(io, answer).await,
+            Some(answer) = answers.recv() => {
+                if outputs.answer(io, answer).await {
+                    learning.taught();
+                }
+            }
+            Some(_) = activity.next() => learning.user_active(),
+            _ = idle_check.tick() => learning.start_if_idle(),
+            Some(result) = learning.finished() => {
+                if let Some(model) = learning.on_finished(result) {
+                    // Best effort: a full queue means the user is talking; the next idle
+                    // consolidation offers the model again.
+                    if jobs.try_send(Job::UseModel(model)).is_err() {
+                        warn!("model thread busy: the consolidated model is used after the next consolidation");
+                    }
+                }
+            }
             Some(scene) = perception.next() => {
                 apply_scene(&mut state, &scene, &aliases);
                 if state.perceived != observed {

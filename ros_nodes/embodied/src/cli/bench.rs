@@ -33,6 +33,10 @@ enum BenchTarget {
     /// first /cmd_vel and first reply audio over 20 spoken commands (p50, p95, each stage's
     /// share of the budget, the targets), next to a 1 s endpoint-grace reference.
     E2e(bench_e2e::E2eArgs),
+    /// Learning on the device: one consolidation after 10 and one after 100 taught phrases
+    /// (time, peak memory, taught phrases from the weights and held-out accuracy before and
+    /// after), against full fine-tuning's trained parameters and optimizer state.
+    Learn(brain::bench_learn::BenchLearnArgs),
 }
 
 /// Runs the chosen benchmark.
@@ -40,6 +44,12 @@ pub fn run(args: BenchArgs) -> Result<u8, Failure> {
     match args.target {
         BenchTarget::Transport(args) => bench_transport::run(args),
         BenchTarget::E2e(args) => bench_e2e::run(args),
+        BenchTarget::Learn(args) => brain::bench_learn::run(&args)
+            .map(|()| crate::exit_codes::OK)
+            .map_err(|error| Failure {
+                code: crate::exit_codes::BENCH,
+                error,
+            }),
         BenchTarget::Mcsd(args) => super::model_tool(mcsd::cli::Command::Bench(args)),
         BenchTarget::Asr(args) => asr::cli::bench(&args)
             .map(|()| crate::exit_codes::OK)

@@ -37,6 +37,9 @@ enum Command {
     /// Understand utterances, one per stdin line, as the brain does: one JSON object per line
     /// (`say` and `actions`); the lines form one conversation.
     Understand(brain::cli::UnderstandArgs),
+    /// Consolidate what users taught (stored in the memory) into the model's weights now:
+    /// low-rank adapters, kept only if held-out accuracy and every stop phrasing hold.
+    Learn(brain::cli::LearnArgs),
     /// Retrain the shipped assistant model reproducibly: corpus, tokenizer, MCSD and the
     /// Transformer baseline, evaluation, report (models/assistant/).
     TrainAssistant(brain::train::TrainAssistantArgs),
@@ -113,6 +116,10 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         // Answers go to stdout line by line; a bad line is an error object there, not a failure.
         Command::Understand(args) => brain::cli::run_understand(&args)
             .map(|_summary| crate::exit_codes::OK)
+            .exit_code(crate::exit_codes::MODEL),
+        // A rolled-back candidate is a result (the report says so), not a failure.
+        Command::Learn(args) => brain::cli::run_learn(&args)
+            .map(|_accepted| crate::exit_codes::OK)
             .exit_code(crate::exit_codes::MODEL),
         Command::TrainAssistant(args) => hear::train_assistant(&args)
             .map(|()| crate::exit_codes::OK)
