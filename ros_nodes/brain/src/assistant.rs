@@ -148,6 +148,20 @@ pub(crate) fn respond_with<M: Decoder>(
     Ok(turn)
 }
 
+/// [`respond_with`] at the start of a conversation in the default grounding.
+pub(crate) fn respond_fresh<M: Decoder>(
+    model: &M,
+    tokenizer: &Tokenizer,
+    io: &ModelIo,
+    utterance: &str,
+) -> Result<Turn, Error> {
+    let prompt = Prompt::new(crate::Grounding::default(), utterance)?;
+    let mut state = model
+        .new_state(1)
+        .map_err(model_error("allocating the decoder state"))?;
+    respond_with(model, tokenizer, io, &mut state, &prompt)
+}
+
 /// [`respond_with`] for one clause.
 fn respond_clause<M: Decoder>(
     model: &M,
@@ -378,9 +392,7 @@ impl AssistantModel {
             ),
             ..self.io.clone()
         };
-        let prompt = Prompt::new(crate::Grounding::default(), text)?;
-        let mut state = self.empty_state();
-        respond_with(&self.model, &self.tokenizer, &io, &mut state, &prompt)
+        respond_fresh(&self.model, &self.tokenizer, &io, text)
     }
 
     /// The consolidated adapter merged into the weights, if any.

@@ -32,7 +32,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use crate::assistant::{AssistantModel, ModelIo, respond_with};
+use crate::assistant::{AssistantModel, ModelIo, respond_fresh};
 use crate::corpus::{Category, Corpus, CorpusExample, CorpusOptions, Intent, load_from_root};
 use crate::error::Error;
 use crate::eval::{EvalOptions, evaluate_decoder, plan_of};
@@ -345,7 +345,7 @@ fn taught_example(
 /// and the misses (`utterance -> answer`).
 fn taught_accuracy(
     model: &Model,
-    assistant: &AssistantModel,
+    tokenizer: &mcsd::tokenizer::Tokenizer,
     io: &ModelIo,
     taught: &[&Taught],
 ) -> Result<(f64, Vec<String>), Error> {
@@ -358,13 +358,7 @@ fn taught_accuracy(
         let Ok(expected) = ModelOutput::parse(&t.example.output) else {
             continue;
         };
-        let prompt = Prompt::new(Grounding::default(), &t.example.utterance)?;
-        let mut state =
-            mcsd::decoder::Decoder::new_state(model, 1).map_err(|source| Error::Model {
-                what: "a decoder state".into(),
-                source,
-            })?;
-        let turn = respond_with(model, assistant.tokenizer(), io, &mut state, &prompt)?;
+        let turn = respond_fresh(model, tokenizer, io, &t.example.utterance)?;
         if turn.output.clone().into_parts().0.actions == expected.into_parts().0.actions {
             right += 1;
         } else {
@@ -377,19 +371,13 @@ fn taught_accuracy(
 /// For each stop phrasing, whether it is answered with STOP first.
 fn stops_kept(
     model: &Model,
-    assistant: &AssistantModel,
+    tokenizer: &mcsd::tokenizer::Tokenizer,
     io: &ModelIo,
     stops: &[String],
 ) -> Result<Vec<bool>, Error> {
     let mut kept = Vec::with_capacity(stops.len());
     for utterance in stops {
-        let prompt = Prompt::new(Grounding::default(), utterance)?;
-        let mut state =
-            mcsd::decoder::Decoder::new_state(model, 1).map_err(|source| Error::Model {
-                what: "a decoder state".into(),
-                source,
-            })?;
-        let turn = respond_with(model, assistant.tokenizer(), io, &mut state, &prompt)?;
+        let turn = respond_fresh(model, tokenizer, io, utterance)?;
         kept.push(turn.output.into_parts().0.actions.first() == Some(&crate::Action::Stop));
     }
     Ok(kept)
@@ -614,11 +602,13 @@ pub fn consolidate(
         .map(|t| t.text.clone())
         .collect();
     let heldout_before = measure(current.model(), current.io())?;
-    let (taught_before, _) = taught_accuracy(current.model(), &current, current.io(), &learned)?;
+    let (taught_before, _) =
+        taught_accuracy(current.model(), current.tokenizer(), current.io(), &learned)?;
     let heldout_after = measure(&candidate, &io)?;
-    let (taught_after, taught_missed) = taught_accuracy(&candidate, &base_model, &io, &learned)?;
-    let stop_before = stops_kept(current.model(), &current, current.io(), &stops)?;
-    let stop_after = stops_kept(&candidate, &base_model, &io, &stops)?;
+    let (taught_after, taught_missed) =
+        taught_accuracy(&candidate, base_model.tokenizer(), &io, &learned)?;
+    let stop_before = stops_kept(current.model(), current.tokenizer(), current.io(), &stops)?;
+    let stop_after = stops_kept(&candidate, base_model.tokenizer(), &io, &stops)?;
     let stops_lost: Vec<&str> = stops
         .iter()
         .zip(stop_before.iter().zip(&stop_after))

@@ -1,7 +1,6 @@
 //! Unit tests of the adapters on tiny models (MCSD and the Transformer baseline).
 
 use std::path::Path;
-use std::time::Instant;
 
 use candle_core::D;
 
@@ -11,7 +10,7 @@ use crate::checkpoint::{self, Architecture, CheckpointProblem};
 use crate::config::Config;
 use crate::decoder::{Decoder, Trainable};
 use crate::model::Model;
-use crate::train::{self, PackedTokens, TrainConfig, masked_cross_entropy};
+use crate::train::{PackedTokens, TrainConfig, masked_cross_entropy};
 use crate::transformer::{Transformer, TransformerConfig};
 
 const VOCAB: usize = 64;
@@ -498,69 +497,5 @@ fn the_transformer_adapts_too() {
     assert_ne!(
         greedy(&adapted, &ids[..2], 10),
         greedy(&reference, &ids[..2], 10)
-    );
-}
-
-/// Seconds per adapter step vs a full training step on the shipped assistant model:
-/// `cargo test -p mcsd --release --lib adapt::tests::assistant_step_cost -- --ignored
-/// --nocapture` (2 threads on our machines).
-#[test]
-#[ignore = "release-build measurement on the shipped assistant model"]
-fn assistant_step_cost() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assistant");
-    let dev = Device::Cpu;
-    let cfg: Config = checkpoint::read_json(&dir.join("config.json")).unwrap();
-    let base = checkpoint::read_safetensors(&dir.join("model.safetensors"), &dev).unwrap();
-    let (batch, seq) = (8, 256);
-    let mut rng = StdRng::seed_from_u64(5);
-    let n = batch * seq + 1;
-    let ids: Vec<u32> = (0..n)
-        .map(|_| rng.random_range(0..cfg.vocab_size as u32))
-        .collect();
-    let data = PackedTokens::from_parts(ids, vec![true; n], seq).unwrap();
-    let windows: Vec<usize> = (0..batch).collect();
-    let tc = TrainConfig {
-        batch_size: batch,
-        seq_len: seq,
-        ..TrainConfig::default()
-    };
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let (warm, runs) = (2, 15);
-    let mut adapter = AdapterTrainer::<Model>::new(
-        cfg.clone(),
-        base,
-        AdapterStart::Fresh(LoraConfig::default()),
-        tc.clone(),
-        &dev,
-    )
-    .unwrap();
-    let mut full =
-        train::Trainer::<Model>::new(cfg.clone(), tc, data.clone(), data.clone(), &dev).unwrap();
-    // Alternating the two spreads the load of other processes over both.
-    let (mut adapter_times, mut full_times, mut build_times) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..warm + runs {
-        let a = adapter.train_step(&data, &windows).unwrap().seconds;
-        let f = full.train_step().unwrap().seconds;
-        let t = Instant::now();
-        drop(adapter.training_model().unwrap());
-        let b = t.elapsed().as_secs_f64();
-        if i >= warm {
-            adapter_times.push(a);
-            full_times.push(f);
-            build_times.push(b);
-        }
-    }
-    let (adapter_step, full_step) = (median(adapter_times), median(full_times));
-    eprintln!(
-        "adapter step {adapter_step:.3} s (compose + build {:.4} s), full step {full_step:.3} s, \
-         ratio {:.2}; adapter parameters {} (rank 8, {} weights) vs model {}",
-        median(build_times),
-        adapter_step / full_step,
-        adapter.trainable_parameters(),
-        adapter.adapter().unwrap().len(),
-        full.parameter_count(),
     );
 }
