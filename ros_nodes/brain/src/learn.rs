@@ -671,6 +671,5 @@ pub fn consolidate(
             |batch| batch.mark_consolidated(&ids),
         )?;
     }
-    tracing::info!("{}", report.line());
     Ok(report)
 }
