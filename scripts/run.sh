@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Sets everything up (Debian 12, as root) and runs the assistant on our simulator: installs
-# dependencies, builds the workspace in release mode, provisions the whisper weights, and starts
-# launch/sim.launch.xml with our own launcher. Audio is a spoken sample command (synthesised
-# with espeak-ng) unless `--live` is given, which listens to the default microphone instead.
-# Without ROS 2 on this machine (no ROS_DISTRO), DDS traffic stays in a private network
-# namespace on loopback. Extra arguments go to the launch file, e.g. `namespace:=/robot1`.
-# Stop with Ctrl-C.
+# dependencies, builds the workspace in release mode and provisions the whisper weights. Then:
+# - by default, a short demo: three spoken commands (synthesised with espeak-ng) are played to
+#   the whole assistant on the headless simulator (`embodied scenario`), which prints the
+#   dialogue, the tasks and where the robot went; the JSON report and the trajectory PNG are in
+#   target/demo/;
+# - with `--live`, launch/sim.launch.xml with our own launcher, listening to the default
+#   microphone (stop with Ctrl-C). Without ROS 2 on this machine (no ROS_DISTRO), DDS traffic
+#   stays in a private network namespace on loopback. Extra arguments go to the launch file,
+#   e.g. `namespace:=/robot1`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,18 +21,15 @@ embodied="$target_dir/release/embodied"
 echo "==> whisper weights"
 "$embodied" models fetch --model tiny.en
 
-audio=(audio_source:=wav)
-if [ "${1:-}" = "--live" ]; then
-  shift
-  audio=(audio_source:=device)
-else
-  sample="$HOME/.cache/embodied/demo/go_to_the_kitchen.wav"
-  mkdir -p "$(dirname "$sample")"
-  [ -s "$sample" ] || espeak-ng -v en-us -s 150 -w "$sample" "Please go to the kitchen."
-  audio+=("wav:=[$sample]")
-  echo "==> sample voice command: $sample (\"Please go to the kitchen.\")"
+if [ "${1:-}" != "--live" ]; then
+  out="$target_dir/demo"
+  echo "==> demo: three spoken commands to the assistant on the simulator (report in $out/)"
+  RUST_LOG="${RUST_LOG:-warn}" exec "$embodied" scenario --start "living room" --out "$out" --dialogue \
+    --say "Please go to the kitchen." --say "What do you see?" --say "Turn left." \
+    > /dev/null
 fi
-launcher=("$embodied" launch launch/sim.launch.xml "${audio[@]}" "$@")
+shift
+launcher=("$embodied" launch launch/sim.launch.xml audio_source:=device "$@")
 if [ -n "${ROS_DISTRO:-}" ]; then
   echo "==> ROS 2 $ROS_DISTRO found: joining its DDS network"
   exec "${launcher[@]}"

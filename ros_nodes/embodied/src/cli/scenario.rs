@@ -42,6 +42,10 @@ pub struct ScenarioArgs {
     /// in metres, on a surface (e.g. `keys@1.9,8.0,0.52`: on the bedroom's bed); repeatable.
     #[arg(long, value_name = "OBJECT@X,Y,Z", value_parser = parse_placement)]
     place: Vec<Placement>,
+    /// Also print the dialogue for a person to read (what was said and heard, the replies, the
+    /// tasks and where the robot went) on stderr; stdout keeps the JSON.
+    #[arg(long)]
+    dialogue: bool,
 }
 
 fn parse_placement(text: &str) -> Result<Placement, String> {
@@ -209,6 +213,9 @@ pub fn run(args: ScenarioArgs) -> Result<u8, Failure> {
             code: error.exit_code(),
             error: error.into(),
         })?;
+    if args.dialogue {
+        eprint!("{}", report.dialogue());
+    }
     let json = serde_json::to_string_pretty(&report).exit_code(exit_codes::FAILURE)?;
     println!("{json}");
     Ok(exit_codes::OK)

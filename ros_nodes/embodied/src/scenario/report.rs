@@ -574,3 +574,107 @@ pub(crate) fn plot(
         .collect();
     sim::plot::plot_run(world, &entries, path).map(|_| ())
 }
+
+impl Report {
+    /// The run for a person to read: per command what was said, heard and answered, the task
+    /// and how it ended, the latencies; then where the robot went.
+    pub fn dialogue(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let ms = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.0} ms"));
+        for command in &self.commands {
+            let heard: Vec<&str> = self
+                .transcripts
+                .iter()
+                .filter(|t| t.command == Some(command.index))
+                .map(|t| t.text.as_str())
+                .collect();
+            let _ = writeln!(out, "[{}] {}", command.index + 1, command.source);
+            let _ = writeln!(
+                out,
+                "    heard:  {}",
+                if heard.is_empty() {
+                    "(nothing)".to_owned()
+                } else {
+                    heard.join(" / ")
+                }
+            );
+            let ids: Vec<&str> = self
+                .transcripts
+                .iter()
+                .filter(|t| t.command == Some(command.index))
+                .map(|t| t.utterance_id.as_str())
+                .collect();
+            for reply in self
+                .replies
+                .iter()
+                .filter(|r| ids.contains(&r.utterance_id.as_str()))
+            {
+                let _ = writeln!(out, "    robot:  {}", reply.text);
+            }
+            for task in self
+                .tasks
+                .iter()
+                .filter(|t| t.command == Some(command.index))
+            {
+                let steps: Vec<String> = task.steps.iter().map(StepEntry::describe).collect();
+                let _ = writeln!(
+                    out,
+                    "    task:   {} -> {} ({:.1} s)",
+                    steps.join(", "),
+                    task.outcome,
+                    task.elapsed_s
+                );
+            }
+            let _ = writeln!(
+                out,
+                "    from the end of speech: transcript {}, task {}, first /cmd_vel {}, reply audio {}",
+                ms(command.to_transcript),
+                ms(command.to_task),
+                ms(command.to_first_cmd_vel),
+                ms(command.to_reply_audio)
+            );
+        }
+        let place = |room: &Option<String>, pose: &Option<PoseEntry>| {
+            let room = room.as_deref().unwrap_or("?");
+            match pose {
+                Some(p) => format!("{room} ({:.2}, {:.2}, {:.0}°)", p.x, p.y, p.yaw_deg),
+                None => room.to_owned(),
+            }
+        };
+        let _ = writeln!(
+            out,
+            "robot went from the {} to the {}",
+            place(&self.start_room, &self.start_pose),
+            place(&self.final_room, &self.final_pose)
+        );
+        if !self.objects_carried.is_empty() {
+            let _ = writeln!(out, "carrying: {}", self.objects_carried.join(", "));
+        }
+        if let Some(png) = &self.trajectory_png {
+            let _ = writeln!(out, "trajectory: {png}");
+        }
+        out
+    }
+}
+
+impl StepEntry {
+    /// `NAVIGATE kitchen`, `TURN 90°`, `BRING keys to user`.
+    fn describe(&self) -> String {
+        let mut text = self.kind.to_uppercase();
+        for part in [
+            self.place.clone(),
+            self.distance_m.map(|m| format!("{m} m")),
+            self.angle_deg.map(|a| format!("{a}°")),
+            self.object.clone(),
+            self.destination.as_ref().map(|d| format!("to {d}")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            text.push(' ');
+            text.push_str(&part);
+        }
+        text
+    }
+}
