@@ -235,11 +235,6 @@ impl Dialogue {
         self.last_request = None;
     }
 
-    /// Taught wordings in use.
-    pub fn rewrites(&self) -> &Rewrites {
-        &self.rewrites
-    }
-
     /// The live robot state.
     pub fn state(&self) -> &RobotState {
         &self.state

@@ -467,23 +467,6 @@ impl Rewrites {
         self.inside.insert(words(phrase).join(" "), with.to_owned());
     }
 
-    /// Removes whatever was taught for `utterance`.
-    pub fn remove(&mut self, utterance: &str) {
-        let key = words(utterance).join(" ");
-        self.whole.remove(&key);
-        self.inside.remove(&key);
-    }
-
-    /// Number of taught wordings.
-    pub fn len(&self) -> usize {
-        self.whole.len() + self.inside.len()
-    }
-
-    /// Whether nothing is taught.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// `utterance` with taught wordings replaced, or `None` when none applies.
     pub fn apply(&self, utterance: &str) -> Option<String> {
         let words = words(utterance);
@@ -630,8 +613,6 @@ mod tests {
         );
         assert_eq!(r.apply("the movie timer"), None);
         assert_eq!(r.apply("go to the kitchen"), None);
-        r.remove("movie time");
-        assert_eq!(r.apply("movie time"), None);
     }
 
     #[test]
