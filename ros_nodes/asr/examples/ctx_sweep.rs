@@ -2,8 +2,9 @@
 //! jfk.wav's utterances and a few espeak-ng commands, printing per setting the mean and median
 //! whisper time per utterance, loop retries, mean WER and texts that differ from the reference:
 //! `cargo run --release -p asr --no-default-features --example ctx_sweep [MODEL.bin]`.
-//! `SWEEP="margin_s:min_ctx:flash ..."` (default "1.0:768:0 1.0:128:0 0.5:64:0 1.0:128:1")
-//! chooses the settings; `THREADS=n` whisper's threads (default 2); `CLIPS=n` uses the first n
+//! `SWEEP="margin_s:min_ctx:flash[:trim] ..."` (default "1.0:768:0 1.0:128:0 0.5:64:0
+//! 1.0:128:1"; `trim` 1 takes a loop of one phrase from the start as that phrase) chooses the
+//! settings; `STEP=n` takes every n-th command (default 4); `THREADS=n` whisper's threads (default 2); `CLIPS=n` uses the first n
 //! clips; `VERBOSE=1` prints every transcript. Besides wall time it prints the process's CPU
 //! time per clip, which a machine loaded by other work inflates far less.
 #![allow(clippy::unwrap_used)]
@@ -34,7 +35,7 @@ fn cpu_ms() -> f64 {
 
 use asr::recognise::whisper_options;
 use asr::text::{normalize, word_error_rate};
-use asr::transcriber::{Transcriber, WhisperOptions, WhisperTranscriber};
+use asr::transcriber::{Cancel, Transcriber, WhisperOptions, WhisperTranscriber};
 use asr::{Lexicon, Params};
 
 fn main() -> anyhow::Result<()> {
@@ -56,7 +57,11 @@ fn main() -> anyhow::Result<()> {
         .map(|u| (u.samples, String::new()))
         .collect();
     let dir = tempfile::tempdir()?;
-    for (i, command) in common::COMMANDS.iter().enumerate().step_by(4) {
+    let step = std::env::var("STEP")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4);
+    for (i, command) in common::COMMANDS.iter().enumerate().step_by(step) {
         let voice = common::VOICES[i % common::VOICES.len()];
         let speed = common::SPEEDS[(i / 4) % common::SPEEDS.len()];
         let speech = asr::cli::synthesise(command, voice, speed, dir.path())?;
@@ -83,34 +88,38 @@ fn main() -> anyhow::Result<()> {
             .trim()
     );
     println!(
-        "| margin s | min ctx | flash | mean ms | p50 ms | CPU ms per clip | retries | WER commands | jfk text |"
+        "| margin s | min ctx | flash | trim loops | mean ms | p50 ms | p95 ms | CPU ms per clip | retries | trimmed | WER commands | jfk text |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for setting in sweep.split_whitespace() {
         let fields: Vec<&str> = setting.split(':').collect();
         let options = WhisperOptions {
             audio_ctx_margin_s: fields[0].parse()?,
             min_audio_ctx: fields[1].parse()?,
             flash_attention: fields[2] == "1",
+            trim_loops: fields.get(3) == Some(&"1"),
             ..base.clone()
         };
         let mut whisper = WhisperTranscriber::load(&model, options.clone())?;
         // Warm-up (first-call allocations).
-        whisper.transcribe(&clips[0].0)?;
-        let (mut millis, mut retries, mut wer, mut commands) = (Vec::new(), 0, 0.0, 0);
+        whisper.transcribe(&clips[0].0, &Cancel::default())?;
+        let (mut millis, mut retries, mut trimmed, mut wer, mut commands) =
+            (Vec::new(), 0, 0, 0.0, 0);
         let mut jfk_text = Vec::new();
         let cpu_before = cpu_ms();
         for (audio, reference) in &clips {
             let started = Instant::now();
-            let raw = whisper.transcribe(audio)?;
+            let raw = whisper.transcribe(audio, &Cancel::default())?;
             millis.push(started.elapsed().as_secs_f64() * 1000.0);
             retries += usize::from(raw.loop_retried);
+            trimmed += usize::from(raw.loop_trimmed);
             if std::env::var_os("VERBOSE").is_some() {
                 eprintln!(
-                    "{setting} {:.2}s ctx={} retried={} {:?}",
+                    "{setting} {:.2}s ctx={} retried={} trimmed={} {:?}",
                     audio.len() as f64 / 16000.0,
                     raw.audio_ctx,
                     raw.loop_retried,
+                    raw.loop_trimmed,
                     raw.text
                 );
             }
@@ -126,11 +135,13 @@ fn main() -> anyhow::Result<()> {
         millis.sort_by(f64::total_cmp);
         let jfk_text = jfk_text.join(" ");
         println!(
-            "| {} | {} | {} | {mean:.0} | {:.0} | {cpu_per_clip:.0} | {retries} | {:.1}% | {} |",
+            "| {} | {} | {} | {} | {mean:.0} | {:.0} | {:.0} | {cpu_per_clip:.0} | {retries} | {trimmed} | {:.1}% | {} |",
             options.audio_ctx_margin_s,
             options.min_audio_ctx,
             options.flash_attention,
+            options.trim_loops,
             millis[millis.len() / 2],
+            millis[(millis.len() * 95).div_ceil(100).saturating_sub(1)],
             100.0 * wer / commands.max(1) as f64,
             if jfk_text == asr::cli::JFK_REFERENCE {
                 "exact".to_string()

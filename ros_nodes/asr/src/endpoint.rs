@@ -5,6 +5,9 @@
 //! `barge_in_margin_db` above the recent level of the robot's own voice at the microphone.
 //! A sound whose level stays within 1 dB (standard deviation) over its first 512 ms is a hum,
 //! not speech: it is discarded, and ignored for as long as it lasts at that level.
+//! After `early_recognition_ms` of silence the utterance so far is offered for an early
+//! recognition ([`EndpointEvent::Paused`]); speech before the endpoint voids it
+//! ([`EndpointEvent::Resumed`]).
 
 use std::collections::VecDeque;
 
@@ -87,6 +90,12 @@ pub enum EndpointEvent {
         /// The robot was speaking: this is a barge-in.
         robot_speaking: bool,
     },
+    /// Speech paused for `early_recognition_ms`: the utterance so far, to recognise while the
+    /// endpoint is awaited. The [`EndpointEvent::Ended`] that follows without an
+    /// [`EndpointEvent::Resumed`] has the same speech.
+    Paused(Utterance),
+    /// Speech went on after a [`EndpointEvent::Paused`]: its recognition is void.
+    Resumed,
     /// The endpoint was found; the utterance goes to recognition.
     Ended(Utterance),
     /// The opened utterance was rejected.
@@ -120,6 +129,8 @@ struct Limits {
     start_frames: u32,
     min_speech_frames: u32,
     hangover_frames: u32,
+    /// Silence frames before a [`EndpointEvent::Paused`]; `None`: no early recognition.
+    early_frames: Option<u32>,
     max_frames: u32,
     pre_roll_frames: u32,
     barge_in_margin_db: f32,
@@ -138,6 +149,8 @@ impl Limits {
             start_frames: ms_to_frames(vad.start_ms),
             min_speech_frames: vad.min_speech_ms.div_ceil(16),
             hangover_frames: ms_to_frames(vad.hangover_ms),
+            early_frames: (vad.early_recognition_ms > 0)
+                .then(|| ms_to_frames(vad.early_recognition_ms)),
             max_frames: ms_to_frames((vad.max_utterance_s * 1000.0) as u32),
             pre_roll_frames: vad.pre_roll_ms.div_ceil(16),
             barge_in_margin_db: params.barge_in_margin_db,
@@ -164,7 +177,7 @@ const STATIONARY_MAX_STD_DB: f32 = 1.0;
 /// While a steady sound goes on, frames within this many dB of its level are not speech.
 const STATIONARY_BAND_DB: f32 = 3.0;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Open {
     samples: Vec<f32>,
     first_sample: u64,
@@ -177,6 +190,27 @@ struct Open {
     robot_speaking_at_start: bool,
     frames: u32,
     level_square_sum: f32,
+    /// A [`EndpointEvent::Paused`] was sent for the current silence.
+    paused: bool,
+}
+
+impl Open {
+    /// The utterance, as recognition gets it.
+    fn into_utterance(self, endpoint_sample: u64, end: EndReason) -> Utterance {
+        let frames = self.speech_frames.max(1) as f32;
+        Utterance {
+            samples: self.samples,
+            first_sample: self.first_sample,
+            speech_start_sample: self.speech_start_sample,
+            speech_end_sample: self.speech_end_sample,
+            endpoint_sample,
+            speech_frames: self.speech_frames,
+            mean_probability: self.probability_sum / frames,
+            level_dbfs: self.level_sum / frames,
+            robot_speaking_at_start: self.robot_speaking_at_start,
+            end,
+        }
+    }
 }
 
 /// The endpointing state machine. Feed it every frame in order with [`Endpointer::push_frame`].
@@ -292,6 +326,7 @@ impl Endpointer {
         if let Some(open) = self.open.as_mut() {
             open.samples.extend_from_slice(frame);
             open.frames += 1;
+            let mut resumed = false;
             if speech {
                 open.speech_frames += 1;
                 open.probability_sum += voice.probability;
@@ -299,6 +334,7 @@ impl Endpointer {
                 open.level_square_sum += voice.level_dbfs * voice.level_dbfs;
                 open.silence_run = 0;
                 open.speech_end_sample = self.next_sample;
+                resumed = std::mem::take(&mut open.paused);
             } else {
                 open.silence_run += 1;
             }
@@ -323,6 +359,18 @@ impl Endpointer {
             let frames = open.samples.len() / FRAME_SAMPLES;
             if frames >= self.limits.max_frames as usize {
                 return self.close(EndReason::MaxLength);
+            }
+            if resumed {
+                return Some(EndpointEvent::Resumed);
+            }
+            if Some(open.silence_run) == self.limits.early_frames
+                && open.speech_frames >= self.limits.min_speech_frames
+            {
+                open.paused = true;
+                let so_far = open
+                    .clone()
+                    .into_utterance(self.next_sample, EndReason::Silence);
+                return Some(EndpointEvent::Paused(so_far));
             }
             return None;
         }
@@ -359,6 +407,7 @@ impl Endpointer {
             silence_run: 0,
             robot_speaking_at_start: robot_speaking,
             frames: self.speech_run,
+            paused: false,
         });
         self.speech_run = 0;
         Some(EndpointEvent::Started {
@@ -384,19 +433,9 @@ impl Endpointer {
                 endpoint_sample: self.next_sample,
             });
         }
-        let frames = open.speech_frames.max(1) as f32;
-        Some(EndpointEvent::Ended(Utterance {
-            samples: open.samples,
-            first_sample: open.first_sample,
-            speech_start_sample: open.speech_start_sample,
-            speech_end_sample: open.speech_end_sample,
-            endpoint_sample: self.next_sample,
-            speech_frames: open.speech_frames,
-            mean_probability: open.probability_sum / frames,
-            level_dbfs: open.level_sum / frames,
-            robot_speaking_at_start: open.robot_speaking_at_start,
-            end,
-        }))
+        Some(EndpointEvent::Ended(
+            open.into_utterance(self.next_sample, end),
+        ))
     }
 }
 
@@ -446,11 +485,26 @@ mod tests {
         assert_eq!(speech_start_sample, 50 * FRAME_SAMPLES as u64);
         assert!(!robot_speaking);
         let ended = feed(&mut endpointer, QUIET, 40);
-        assert_eq!(ended.len(), 1);
-        let EndpointEvent::Ended(utterance) = &ended[0] else {
-            panic!("expected an end, got {ended:?}");
+        assert_eq!(ended.len(), 2, "{ended:?}");
+        let (EndpointEvent::Paused(early), EndpointEvent::Ended(utterance)) =
+            (&ended[0], &ended[1])
+        else {
+            panic!("expected a pause then an end, got {ended:?}");
         };
         assert_eq!(utterance.end, EndReason::Silence);
+        // The early recognition hears the same speech, with less trailing silence.
+        assert_eq!(early.speech_start_sample, utterance.speech_start_sample);
+        assert_eq!(early.speech_end_sample, utterance.speech_end_sample);
+        let early_frames = ms_to_frames(params.vad.early_recognition_ms) as u64;
+        assert_eq!(
+            early.endpoint_sample,
+            early.speech_end_sample + early_frames * FRAME_SAMPLES as u64
+        );
+        assert_eq!(
+            utterance.samples[..early.samples.len()],
+            early.samples[..],
+            "the early audio is the start of the final audio"
+        );
         assert_eq!(utterance.speech_frames, 60);
         let pre_roll = params.vad.pre_roll_ms.div_ceil(16) as u64 * FRAME_SAMPLES as u64;
         assert_eq!(
@@ -467,6 +521,44 @@ mod tests {
             utterance.samples.len() as u64,
             utterance.endpoint_sample - utterance.first_sample
         );
+    }
+
+    #[test]
+    fn speech_after_a_pause_voids_the_early_recognition() {
+        let params = Params::default();
+        let mut endpointer = Endpointer::new(&params);
+        let pause = ms_to_frames(params.vad.early_recognition_ms) as usize;
+        feed(&mut endpointer, SPEECH, 30);
+        let paused = feed(&mut endpointer, QUIET, pause + 2);
+        assert!(
+            matches!(paused[..], [EndpointEvent::Paused(_)]),
+            "{paused:?}"
+        );
+        let resumed = feed(&mut endpointer, SPEECH, 20);
+        assert!(
+            matches!(resumed[..], [EndpointEvent::Resumed]),
+            "{resumed:?}"
+        );
+        // A shorter pause offers nothing; the final silence offers the whole utterance.
+        assert!(feed(&mut endpointer, QUIET, pause - 1).is_empty());
+        feed(&mut endpointer, SPEECH, 10);
+        let ended = feed(&mut endpointer, QUIET, 40);
+        let [
+            EndpointEvent::Paused(early),
+            EndpointEvent::Ended(utterance),
+        ] = &ended[..]
+        else {
+            panic!("expected a pause then an end, got {ended:?}");
+        };
+        assert_eq!(early.speech_frames, utterance.speech_frames);
+        assert_eq!(utterance.speech_frames, 60);
+
+        let mut off = Params::default();
+        off.vad.early_recognition_ms = 0;
+        let mut endpointer = Endpointer::new(&off);
+        feed(&mut endpointer, SPEECH, 30);
+        let ended = feed(&mut endpointer, QUIET, 40);
+        assert!(matches!(ended[..], [EndpointEvent::Ended(_)]), "{ended:?}");
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub struct RawTranscript {
     pub audio_ctx: u32,
     /// Whether a first decode on a tighter window looped and this is the retry.
     pub loop_retried: bool,
+    /// Whether the decode said one phrase over and over from the start and this is the phrase.
+    pub loop_trimmed: bool,
 }
 
 impl RawTranscript {
@@ -161,6 +163,31 @@ pub fn looped_phrase(text: &str) -> Option<String> {
     })
 }
 
+/// The phrase of `text` when `text` is nothing but that phrase said at least twice from the
+/// start, the last time perhaps cut short ("Go to the kitchen, go to the kitchen, go to the"
+/// gives "Go to the kitchen"): a decode that ran past the speech into the padded window.
+/// Words are compared by their letters and digits, case aside; the phrase keeps its first
+/// wording, without the trailing comma.
+pub fn leading_repeat(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let keys: Vec<String> = words
+        .iter()
+        .map(|word| {
+            word.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        })
+        .collect();
+    if keys.iter().any(String::is_empty) {
+        return None;
+    }
+    let unit =
+        (1..=keys.len() / 2).find(|&unit| (unit..keys.len()).all(|i| keys[i] == keys[i % unit]))?;
+    let phrase = words[..unit].join(" ");
+    Some(phrase.trim_end_matches([',', ';', ':', '-']).to_string())
+}
+
 /// The first phrase of at least `min_words` words said twice in a row, if any ("What your
 /// country can do for you. What your country can do for you.": a tight encoder window made
 /// tiny.en do that; people seldom repeat a whole phrase at once).
@@ -221,6 +248,31 @@ mod tests {
             no_speech_probability: no_speech,
             ..RawTranscript::default()
         }
+    }
+
+    #[test]
+    fn a_phrase_said_over_and_over_from_the_start_is_found_once() {
+        assert_eq!(
+            leading_repeat("go to the kitchen, go to the kitchen, go to the kitchen, go to")
+                .as_deref(),
+            Some("go to the kitchen")
+        );
+        assert_eq!(
+            leading_repeat("What can you see? What can you see?").as_deref(),
+            Some("What can you see?")
+        );
+        assert_eq!(
+            leading_repeat("Stop. Stop. Stop.").as_deref(),
+            Some("Stop.")
+        );
+        // A loop that starts later, or no loop, is not this.
+        assert_eq!(
+            leading_repeat("go to the kitchen and then the the the the"),
+            None
+        );
+        assert_eq!(leading_repeat("go to the kitchen"), None);
+        assert_eq!(leading_repeat("go to the kitchen, go to the"), None);
+        assert_eq!(leading_repeat(""), None);
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! The node's logic, free of I/O: audio chunks and the speaking state in; speech activity
 //! events, recognition requests and transcripts out. Recognition itself runs elsewhere (a
 //! worker thread) and comes back as [`Input::Recognised`].
+//!
+//! Recognition starts early, when speech pauses (`vad.early_recognition_ms`), so that whisper
+//! runs while the endpoint's hangover is still awaited; if speech goes on, that recognition is
+//! cancelled, and if it is not done by the endpoint, the endpoint waits for it.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
@@ -13,6 +17,7 @@ use tracing::{debug, info, warn};
 use crate::endpoint::{EndpointEvent, Endpointer, Utterance};
 use crate::params::Params;
 use crate::recognise::{Recognition, Verdict};
+use crate::transcriber::Cancel;
 use crate::vad::{FrameClassifier, SAMPLE_RATE};
 
 /// Something that happened to the node.
@@ -22,10 +27,13 @@ pub enum Input {
     Audio(AudioChunk),
     /// The robot's speaking state from `/speech/speaking`.
     Speaking(SpeakingState),
-    /// The worker finished recognising an utterance (`Err`: whisper failed, with the reason).
+    /// The worker finished a [`RecognitionRequest`] (`Err`: whisper failed or the request was
+    /// cancelled or refused, with the reason).
     Recognised {
         /// The utterance.
         utterance_id: String,
+        /// The request's [`RecognitionRequest::request_id`].
+        request_id: u64,
         /// What recognition made of it.
         result: Result<Recognition, String>,
     },
@@ -36,8 +44,14 @@ pub enum Input {
 pub struct RecognitionRequest {
     /// Id shared by the activity events and the transcript.
     pub utterance_id: String,
+    /// Unique per request (an utterance may be asked for more than once).
+    pub request_id: u64,
     /// The audio and its bounds.
     pub utterance: Utterance,
+    /// An early recognition, started before the endpoint.
+    pub early: bool,
+    /// Set when the result is no longer wanted; the worker stops as soon as it sees it.
+    pub cancel: Cancel,
 }
 
 /// What the node must do.
@@ -71,6 +85,21 @@ struct Pending {
     level_dbfs: f32,
     probability: f32,
     robot_speaking: bool,
+    /// The request whose result finishes the utterance.
+    request_id: u64,
+    /// The utterance to recognise again if that request was an early one and failed.
+    retry: Option<Utterance>,
+}
+
+/// An early recognition whose endpoint has not come yet.
+#[derive(Debug)]
+struct Early {
+    utterance_id: String,
+    request_id: u64,
+    speech_end_sample: u64,
+    cancel: Cancel,
+    /// The worker's answer, once it came.
+    result: Option<Result<Recognition, String>>,
 }
 
 /// Chunk marks kept: a little over the longest utterance with pre-roll at 10 ms chunks.
@@ -89,6 +118,8 @@ pub struct Logic {
     open_id: Option<String>,
     open_start: Option<(Time, u64)>,
     pending: HashMap<String, Pending>,
+    early: Option<Early>,
+    requests: u64,
     utterances: u64,
     model_name: String,
     dropped_chunks: u64,
@@ -131,6 +162,8 @@ impl Logic {
             open_id: None,
             open_start: None,
             pending: HashMap::new(),
+            early: None,
+            requests: 0,
             utterances: 0,
             model_name: model_name.to_string(),
             dropped_chunks: 0,
@@ -153,8 +186,28 @@ impl Logic {
             }
             Input::Recognised {
                 utterance_id,
+                request_id,
                 result,
-            } => self.on_recognised(now, &utterance_id, result),
+            } => self.on_result(now, &utterance_id, request_id, result),
+        }
+    }
+
+    fn request(&mut self, utterance_id: &str, utterance: Utterance, early: bool) -> Output {
+        self.requests += 1;
+        Output::Recognise(RecognitionRequest {
+            utterance_id: utterance_id.to_string(),
+            request_id: self.requests,
+            utterance,
+            early,
+            cancel: Cancel::default(),
+        })
+    }
+
+    /// Cancels the early recognition, if any (speech went on, or the utterance is gone).
+    fn cancel_early(&mut self) {
+        if let Some(early) = self.early.take() {
+            debug!(utterance = %early.utterance_id, "early recognition cancelled");
+            early.cancel.cancel();
         }
     }
 
@@ -274,6 +327,7 @@ impl Logic {
             } => {
                 let id = self.open_id.take().unwrap_or_default();
                 self.open_start = None;
+                self.cancel_early();
                 let (speech_start, start_sequence) = self.time_of(speech_start_sample);
                 let (end, _) = self.time_of(endpoint_sample);
                 info!(utterance = %id, reason = reason.as_str(), speech_frames, "speech discarded");
@@ -288,6 +342,29 @@ impl Logic {
                     level_dbfs: 0.0,
                     robot_speaking: self.endpointer.robot_speaking(),
                 })]
+            }
+            EndpointEvent::Paused(utterance) => {
+                let Some(id) = self.open_id.clone() else {
+                    return Vec::new();
+                };
+                self.cancel_early();
+                let speech_end_sample = utterance.speech_end_sample;
+                let request = self.request(&id, utterance, true);
+                if let Output::Recognise(request) = &request {
+                    debug!(utterance = %id, "speech paused: early recognition");
+                    self.early = Some(Early {
+                        utterance_id: id,
+                        request_id: request.request_id,
+                        speech_end_sample,
+                        cancel: request.cancel.clone(),
+                        result: None,
+                    });
+                }
+                vec![request]
+            }
+            EndpointEvent::Resumed => {
+                self.cancel_early();
+                Vec::new()
             }
             EndpointEvent::Ended(utterance) => {
                 let id = self.open_id.take().unwrap_or_default();
@@ -310,6 +387,8 @@ impl Logic {
                     level_dbfs: utterance.level_dbfs.min(0.0),
                     probability: utterance.mean_probability,
                     robot_speaking: utterance.robot_speaking_at_start,
+                    request_id: 0,
+                    retry: None,
                 };
                 let activity = SpeechActivity {
                     header: self.header(now),
@@ -322,16 +401,85 @@ impl Logic {
                     level_dbfs: pending.level_dbfs,
                     robot_speaking: pending.robot_speaking,
                 };
-                self.pending.insert(id.clone(), pending);
-                vec![
-                    Output::Activity(activity),
-                    Output::Recognise(RecognitionRequest {
-                        utterance_id: id,
-                        utterance,
-                    }),
-                ]
+                let mut outputs = vec![Output::Activity(activity)];
+                let early = self.early.take();
+                match early {
+                    // The pause was the end: the early recognition is this utterance's.
+                    Some(early)
+                        if early.utterance_id == id
+                            && early.speech_end_sample == utterance.speech_end_sample =>
+                    {
+                        let request_id = early.request_id;
+                        self.pending.insert(
+                            id.clone(),
+                            Pending {
+                                request_id,
+                                retry: Some(utterance),
+                                ..pending
+                            },
+                        );
+                        if let Some(result) = early.result {
+                            outputs.extend(self.on_result(now, &id, request_id, result));
+                        }
+                    }
+                    stale => {
+                        if let Some(stale) = stale {
+                            stale.cancel.cancel();
+                        }
+                        let request = self.request(&id, utterance, false);
+                        if let Output::Recognise(request) = &request {
+                            self.pending.insert(
+                                id,
+                                Pending {
+                                    request_id: request.request_id,
+                                    ..pending
+                                },
+                            );
+                        }
+                        outputs.push(request);
+                    }
+                }
+                outputs
             }
         }
+    }
+
+    /// A result from the worker: kept while its early recognition awaits the endpoint, used
+    /// when it is the one an utterance waits for, ignored when stale (cancelled).
+    fn on_result(
+        &mut self,
+        now: &Time,
+        utterance_id: &str,
+        request_id: u64,
+        result: Result<Recognition, String>,
+    ) -> Vec<Output> {
+        if let Some(early) = self
+            .early
+            .as_mut()
+            .filter(|early| early.request_id == request_id)
+        {
+            early.result = Some(result);
+            return Vec::new();
+        }
+        let Some(pending) = self.pending.get_mut(utterance_id) else {
+            warn!(utterance = %utterance_id, "recognition of an unknown utterance");
+            return Vec::new();
+        };
+        if pending.request_id != request_id {
+            debug!(utterance = %utterance_id, request_id, "stale recognition ignored");
+            return Vec::new();
+        }
+        if let (Err(error), Some(utterance)) = (&result, pending.retry.take()) {
+            debug!(utterance = %utterance_id, %error, "early recognition failed; recognising again");
+            let request = self.request(utterance_id, utterance, false);
+            if let (Output::Recognise(request), Some(pending)) =
+                (&request, self.pending.get_mut(utterance_id))
+            {
+                pending.request_id = request.request_id;
+            }
+            return vec![request];
+        }
+        self.on_recognised(now, utterance_id, result)
     }
 
     fn on_recognised(
@@ -458,10 +606,153 @@ mod tests {
             &Time::from_nanos(1),
             Input::Recognised {
                 utterance_id: "nobody".into(),
+                request_id: 1,
                 result: Err("whatever".into()),
             },
         );
         assert!(outputs.is_empty());
+    }
+
+    fn accepted(text: String) -> Recognition {
+        Recognition {
+            verdict: Verdict::Accepted(crate::recognise::Accepted {
+                text,
+                confidence: 0.9,
+                no_speech_probability: 0.0,
+                corrections: Vec::new(),
+            }),
+            processing: Duration::from_millis(1),
+        }
+    }
+
+    #[derive(Default)]
+    struct Run {
+        ended: usize,
+        transcripts: Vec<String>,
+        requests: Vec<RecognitionRequest>,
+    }
+
+    /// Streams `samples` through the logic in 20 ms chunks, answering each recognition
+    /// request with "request N" (or an error for an early one when `fail_early`); early
+    /// answers come at once, or after the next endpoint when `hold_early`.
+    fn drive(samples: &[f32], hold_early: bool, fail_early: bool) -> Run {
+        let mut logic = Logic::new(&Params::default(), "whisper-test");
+        let now = Time::from_nanos(1);
+        let mut run = Run::default();
+        let mut held = Vec::new();
+        for (sequence, block) in samples.chunks(320).enumerate() {
+            let chunk = AudioChunk {
+                stream_id: 1,
+                sequence: sequence as u64,
+                sample_rate: SAMPLE_RATE,
+                channels: 1,
+                encoding: AudioChunk::ENCODING_PCM_S16LE,
+                data: block
+                    .iter()
+                    .flat_map(|s| ((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes())
+                    .collect(),
+                ..AudioChunk::default()
+            };
+            let mut queue = VecDeque::from(logic.handle(&now, Input::Audio(chunk)));
+            while let Some(output) = queue.pop_front() {
+                match output {
+                    Output::Activity(activity) => {
+                        if activity.event == SpeechActivity::EVENT_SPEECH_ENDED {
+                            run.ended += 1;
+                            for input in held.drain(..) {
+                                queue.extend(logic.handle(&now, input));
+                            }
+                        }
+                    }
+                    Output::Transcript(transcript) => run.transcripts.push(transcript.text),
+                    Output::Recognise(request) => {
+                        let result = if request.early && fail_early {
+                            Err("whisper failed".to_string())
+                        } else {
+                            Ok(accepted(format!("request {}", request.request_id)))
+                        };
+                        let input = Input::Recognised {
+                            utterance_id: request.utterance_id.clone(),
+                            request_id: request.request_id,
+                            result,
+                        };
+                        if request.early && hold_early {
+                            held.push(input);
+                        } else {
+                            queue.extend(logic.handle(&now, input));
+                        }
+                        run.requests.push(request);
+                    }
+                }
+            }
+        }
+        run
+    }
+
+    /// jfk.wav with 200 ms of silence spliced in after 2 s (a pause, shorter than the
+    /// hangover) and 1 s after it.
+    fn speech_with_a_pause() -> Vec<f32> {
+        let path = crate::cli::data_dir().join("jfk.wav");
+        let jfk = audio_capture::wav::read_mono_16k(&path).expect("shared/data/jfk.wav reads");
+        let split = 2 * SAMPLE_RATE as usize;
+        let silence = |seconds: f32| vec![0.0; (seconds * SAMPLE_RATE as f32) as usize];
+        [
+            silence(0.5),
+            jfk[..split].to_vec(),
+            silence(0.2),
+            jfk[split..].to_vec(),
+            silence(1.0),
+        ]
+        .concat()
+    }
+
+    fn texts_of<'r>(requests: impl Iterator<Item = &'r RecognitionRequest>) -> Vec<String> {
+        requests
+            .map(|request| format!("request {}", request.request_id))
+            .collect()
+    }
+
+    #[test]
+    fn early_recognition_is_used_at_the_endpoint_and_cancelled_when_speech_goes_on() {
+        let audio = speech_with_a_pause();
+        for hold_early in [false, true] {
+            let run = drive(&audio, hold_early, false);
+            assert!(run.ended >= 1);
+            assert_eq!(
+                run.transcripts.len(),
+                run.ended,
+                "one transcript per utterance"
+            );
+            let early = texts_of(run.requests.iter().filter(|r| r.early));
+            assert!(
+                run.transcripts.iter().all(|text| early.contains(text)),
+                "every transcript is an early recognition's: {:?} of {early:?}",
+                run.transcripts
+            );
+            assert!(
+                run.requests.iter().all(|r| r.early),
+                "no utterance was recognised twice"
+            );
+            let cancelled: Vec<_> = run
+                .requests
+                .iter()
+                .filter(|r| r.cancel.is_cancelled())
+                .collect();
+            assert!(!cancelled.is_empty(), "the spliced pause was not final");
+            assert_eq!(
+                cancelled.len() + run.transcripts.len(),
+                run.requests.len(),
+                "every early recognition is used or cancelled"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failed_early_recognition_is_redone_at_the_endpoint() {
+        let run = drive(&speech_with_a_pause(), true, true);
+        assert_eq!(run.transcripts.len(), run.ended);
+        let finals = texts_of(run.requests.iter().filter(|r| !r.early));
+        assert_eq!(finals, run.transcripts);
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub struct VadParams {
     pub min_speech_ms: u32,
     /// Silence (ms) after speech that ends an utterance (the endpoint); in [48, 5000].
     pub hangover_ms: u32,
+    /// Silence (ms) after speech at which recognition starts while the endpoint is still
+    /// awaited; its transcript is used when no speech follows before the endpoint, and
+    /// cancelled when speech goes on. 0 turns it off; else in [16, hangover_ms).
+    pub early_recognition_ms: u32,
     /// An utterance is cut at this length (s) and recognised; in [1, 30].
     pub max_utterance_s: f32,
     /// Audio kept from before the detected start (ms), so soft onsets are not clipped; in [0, 2000].
@@ -46,6 +50,7 @@ impl Default for VadParams {
             start_ms: 64,
             min_speech_ms: 200,
             hangover_ms: 320,
+            early_recognition_ms: 96,
             max_utterance_s: 15.0,
             pre_roll_ms: 240,
         }
@@ -196,6 +201,14 @@ impl Params {
             48..=5000,
             "48 to 5000 ms",
         )?;
+        if vad.early_recognition_ms != 0 {
+            ensure_in(
+                "vad.early_recognition_ms",
+                vad.early_recognition_ms,
+                16..=vad.hangover_ms.saturating_sub(1),
+                "0 (off) or 16 ms to less than vad.hangover_ms",
+            )?;
+        }
         ensure_in(
             "vad.max_utterance_s",
             vad.max_utterance_s,
@@ -234,6 +247,12 @@ mod tests {
         params.vad.pre_roll_ms = 500;
         let error = params.validate().unwrap_err().to_string();
         assert!(error.contains("vad.max_utterance_s"), "{error}");
+        let mut params = Params::default();
+        params.vad.early_recognition_ms = params.vad.hangover_ms;
+        let error = params.clone().validate().unwrap_err().to_string();
+        assert!(error.contains("vad.early_recognition_ms"), "{error}");
+        params.vad.early_recognition_ms = 0;
+        assert!(params.validate().is_ok());
     }
 
     #[test]

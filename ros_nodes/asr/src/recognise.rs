@@ -9,7 +9,7 @@ use crate::guards::{Guards, Rejection};
 use crate::lexicon::{Correction, Lexicon};
 use crate::params::Params;
 use crate::transcriber::{
-    AUDIO_CTX_MARGIN_S, MIN_AUDIO_CTX, TranscribeError, Transcriber, WhisperOptions, Window,
+    AUDIO_CTX_MARGIN_S, Cancel, MIN_AUDIO_CTX, TranscribeError, Transcriber, WhisperOptions, Window,
 };
 
 /// A transcript that passed the guards.
@@ -67,6 +67,7 @@ pub fn whisper_options(params: &Params, lexicon: &Lexicon) -> WhisperOptions {
         window: Window::Fitted,
         audio_ctx_margin_s: AUDIO_CTX_MARGIN_S,
         min_audio_ctx: MIN_AUDIO_CTX,
+        trim_loops: true,
         flash_attention: false,
     }
 }
@@ -105,8 +106,20 @@ impl<T: Transcriber> Recogniser<T> {
     /// # Errors
     /// [`TranscribeError`] if whisper fails.
     pub fn recognise(&mut self, utterance: &Utterance) -> Result<Recognition, TranscribeError> {
+        self.recognise_cancellable(utterance, &Cancel::default())
+    }
+
+    /// Recognises one utterance unless `cancel` is set first.
+    ///
+    /// # Errors
+    /// [`TranscribeError`] if whisper fails, [`TranscribeError::Cancelled`] if cancelled.
+    pub fn recognise_cancellable(
+        &mut self,
+        utterance: &Utterance,
+        cancel: &Cancel,
+    ) -> Result<Recognition, TranscribeError> {
         let started = Instant::now();
-        let raw = self.transcriber.transcribe(&utterance.samples)?;
+        let raw = self.transcriber.transcribe(&utterance.samples, cancel)?;
         let verdict = match self.guards.check(&raw, utterance.speech_seconds()) {
             Err(rejection) => Verdict::Rejected {
                 rejection,

@@ -8,7 +8,7 @@ use embodied_msgs::topics;
 use embodied_runtime::{NodeIo, Publisher, Shutdown};
 use futures::StreamExt;
 use tokio::sync::mpsc;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use crate::recognise::Recogniser;
 use crate::{Error, Input, Lexicon, Logic, Output, Params, RecognitionRequest, Transcriber};
@@ -17,8 +17,8 @@ use crate::{Error, Input, Lexicon, Logic, Output, Params, RecognitionRequest, Tr
 /// whisper cannot keep up; further utterances are discarded (and said so) instead of piling up.
 const RECOGNITION_QUEUE: usize = 2;
 
-/// A finished recognition, from the worker back to the loop.
-type Finished = (String, Result<crate::recognise::Recognition, String>);
+/// A finished recognition, from the worker back to the loop: utterance id, request id, result.
+type Finished = (String, u64, Result<crate::recognise::Recognition, String>);
 
 fn spawn_worker<T: Transcriber + 'static>(
     mut recogniser: Recogniser<T>,
@@ -30,11 +30,15 @@ fn spawn_worker<T: Transcriber + 'static>(
         .spawn(move || {
             // Ends when the loop drops the request sender.
             for request in queue {
-                let result = recogniser
-                    .recognise(&request.utterance)
-                    .map_err(|error| error.to_string());
+                let result = if request.cancel.is_cancelled() {
+                    Err(crate::TranscribeError::Cancelled.to_string())
+                } else {
+                    recogniser
+                        .recognise_cancellable(&request.utterance, &request.cancel)
+                        .map_err(|error| error.to_string())
+                };
                 if results
-                    .blocking_send((request.utterance_id, result))
+                    .blocking_send((request.utterance_id, request.request_id, result))
                     .is_err()
                 {
                     break;
@@ -81,7 +85,9 @@ pub async fn run<T: Transcriber + 'static>(
             Some(chunk) = audio.next() => Input::Audio(chunk),
             Some(state) = speaking.next() => Input::Speaking(state),
             finished = results.recv() => match finished {
-                Some((utterance_id, result)) => Input::Recognised { utterance_id, result },
+                Some((utterance_id, request_id, result)) => {
+                    Input::Recognised { utterance_id, request_id, result }
+                }
                 None => break Err(Error::WorkerStopped),
             },
         };
@@ -116,9 +122,14 @@ async fn dispatch(
             Output::Recognise(request) => match requests.try_send(request) {
                 Ok(()) => {}
                 Err(TrySendError::Full(request)) => {
-                    warn!(utterance = %request.utterance_id, "recogniser busy: utterance dropped");
+                    if request.early {
+                        debug!(utterance = %request.utterance_id, "recogniser busy: no early recognition");
+                    } else {
+                        warn!(utterance = %request.utterance_id, "recogniser busy: utterance dropped");
+                    }
                     let rejected = Input::Recognised {
                         utterance_id: request.utterance_id,
+                        request_id: request.request_id,
                         result: Err("recogniser busy".to_string()),
                     };
                     queue.extend(logic.handle(&io.now(), rejected));

@@ -3,17 +3,21 @@
 //! Per utterance, [`WhisperTranscriber`] decodes greedily with no temperature fallback, no
 //! timestamps, one segment, a token bound and an `audio_ctx` fitted to the clip (the encoder's
 //! cost grows with it; whisper's fixed window is 1500 positions, 30 s). A tight window can make
-//! tiny.en repeat its sentence until the token bound; such a decode (a repeated phrase, or the
-//! bound reached) is retried once with a wider window (measured with `--example ctx_sweep`).
+//! tiny.en repeat its sentence until the token bound. Such a decode (a repeated phrase, or the
+//! bound reached) is taken once when it is one phrase said over and over from the start, and
+//! otherwise retried with a slightly wider window, then if need be a much wider one (measured
+//! with `--example ctx_sweep`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use whisper_rs::{
     FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
 };
 
-use crate::guards::{RawTranscript, doubled_phrase, looped_phrase};
+use crate::guards::{RawTranscript, doubled_phrase, leading_repeat, looped_phrase};
 use crate::params::Decoding;
 use crate::vad::SAMPLE_RATE;
 
@@ -44,6 +48,10 @@ pub enum TranscribeError {
         #[source]
         source: whisper_rs::WhisperError,
     },
+    /// The recognition was cancelled before it finished (speech went on after an early
+    /// recognition started).
+    #[error("recognition cancelled")]
+    Cancelled,
     /// Recognition failed.
     #[error("whisper failed on {seconds:.2} s of audio: {source}")]
     Recognise {
@@ -55,13 +63,41 @@ pub enum TranscribeError {
     },
 }
 
+/// Stops a recognition in progress: shared by whoever asked for it and the thread running it.
+/// Equal when both handles are the same flag.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// Asks the recognition to stop at its next check.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Cancel::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl PartialEq for Cancel {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// Turns one utterance of 16 kHz mono audio into text with scores.
 pub trait Transcriber: Send {
-    /// Recognises `samples` (16 kHz mono in [-1, 1]).
+    /// Recognises `samples` (16 kHz mono in [-1, 1]), stopping early when `cancel` is set.
     ///
     /// # Errors
-    /// [`TranscribeError::Recognise`] if the recogniser fails.
-    fn transcribe(&mut self, samples: &[f32]) -> Result<RawTranscript, TranscribeError>;
+    /// [`TranscribeError::Recognise`] if the recogniser fails, [`TranscribeError::Cancelled`]
+    /// if `cancel` was set before it finished.
+    fn transcribe(
+        &mut self,
+        samples: &[f32],
+        cancel: &Cancel,
+    ) -> Result<RawTranscript, TranscribeError>;
     /// Model name for the transcript, e.g. "whisper-tiny.en".
     fn model_name(&self) -> &str;
 }
@@ -117,9 +153,12 @@ pub struct WhisperOptions {
     pub window: Window,
     /// Fitted window: seconds of encoder positions beyond the clip.
     pub audio_ctx_margin_s: f64,
-    /// Fitted window: fewest encoder positions on the first decode (a loop retries with at
-    /// least [`RETRY_AUDIO_CTX`]).
+    /// Fitted window: fewest encoder positions on the first decode (a loop retries with
+    /// [`RETRY_EXTRA_AUDIO_CTX`] more, then with at least [`RETRY_AUDIO_CTX`]).
     pub min_audio_ctx: u32,
+    /// A loop that is one phrase said over and over from the start is taken as that phrase,
+    /// without the retry (which costs about twice the first decode).
+    pub trim_loops: bool,
     /// whisper.cpp's fused attention kernels; read when the model is loaded
     /// ([`WhisperTranscriber::set_options`] keeps the loaded setting).
     pub flash_attention: bool,
@@ -133,15 +172,32 @@ pub const AUDIO_CTX_MARGIN_S: f64 = 1.0;
 /// whisper.cpp refuses input shorter than 1 s; shorter clips are padded with silence to this.
 const MIN_INPUT_SAMPLES: usize = SAMPLE_RATE as usize * 11 / 10;
 
-/// Default of [`WhisperOptions::min_audio_ctx`]. Measured with `--example ctx_sweep` on jfk.wav's
-/// utterances and espeak-ng commands (1.1-3.5 s, q8_0 tiny.en, 2 threads): windows fitted tightly
-/// (192-256 positions) made tiny.en loop on 9 of 14 clips ("And so my fellow Americans. And so
-/// my fellow Americans. ...") and garble others ("ask not" → "S-not!") that no loop check can
-/// tell from speech. 384 (7.7 s) loops on 2 of 15, which the retry at [`RETRY_AUDIO_CTX`] turns
-/// into the right text: p50 234 ms per clip, commands' WER 6.4%, jfk exact. 768 (15.4 s) never
-/// retried but took 447 ms p50 for the same WER; 320 retried 4 of 15.
-pub const MIN_AUDIO_CTX: u32 = 384;
-/// The smallest window of the retry after a loop (the retry takes at least twice the first).
+/// Default of [`WhisperOptions::min_audio_ctx`]. Measured with `--example ctx_sweep` (q8_0
+/// tiny.en, 2 threads). On jfk.wav's utterances and 14 espeak-ng commands, windows fitted
+/// tightly (192-256 positions) made tiny.en loop on 9 of 14 clips ("And so my fellow Americans.
+/// And so my fellow Americans. ...") and garble others ("ask not" → "S-not!") that no loop
+/// check can tell from speech. On jfk and 45 commands (`STEP=1`; one run each, so timings are
+/// within about 30 ms):
+///
+/// | min ctx | trim loops | p50 ms | p95 ms | loops retried / trimmed | WER |
+/// |---|---|---|---|---|---|
+/// | 384 | no | 229 | 689 | 9 / 0 | 9.3% |
+/// | 384 | yes | 229 | 290 | 1 / 8 (2 trimmed wrongly: "Hello, Robot" → "The low robot") | 12.3% |
+/// | 448 | yes | 262 | 317 | 1 / 2 | 9.1% |
+/// | 512 | yes | 286 | 312 | 1 / 1 | 9.1% |
+/// | 576 | no | 381 | 480 | 1 / 0 | 7.6% |
+/// | 640 | no | 353 | 384 | 1 / 0 | 8.0% |
+/// | 896 | yes | 512 | 621 | 0 / 0 | 8.2% |
+///
+/// The early recognition starts whisper 96 ms after speech and the endpoint comes at 320 ms,
+/// so about 220 ms of decoding is hidden; a loop's retry is not. 640 loops least within the
+/// latency budget (the e2e commands "find the cup" and "go to the kitchen" loop at 448).
+pub const MIN_AUDIO_CTX: u32 = 640;
+/// Positions added to the window for the first retry after a loop (2.56 s): a loop is chaotic
+/// in the window size, and a slightly wider one costs far less than whisper's full window.
+pub const RETRY_EXTRA_AUDIO_CTX: u32 = 128;
+/// The smallest window of the last retry, when the first looped too (twice the first window
+/// or more).
 pub const RETRY_AUDIO_CTX: u32 = 768;
 /// whisper's full window (30 s).
 const FULL_AUDIO_CTX: u32 = 1500;
@@ -158,10 +214,10 @@ pub fn fitted_audio_ctx(samples: usize, margin_s: f64, min: u32) -> u32 {
 }
 
 /// Token bound for a clip: fast speech is about 4 tokens per second; the bound leaves room for
-/// twice that and caps a loop early.
+/// half as much again plus 12 tokens, and caps a loop early (each token costs decoder time).
 fn token_bound(samples: usize, max_tokens: u32) -> u32 {
     let seconds = samples as f64 / f64::from(SAMPLE_RATE);
-    (16 + (8.0 * seconds).ceil() as u32).min(max_tokens)
+    (12 + (6.0 * seconds).ceil() as u32).min(max_tokens)
 }
 
 /// whisper.cpp through whisper-rs, with one reusable decoding state.
@@ -214,6 +270,10 @@ impl WhisperTranscriber {
             model_name,
         };
         transcriber.set_options(options)?;
+        // The first decode pays for page faults on the weights and whisper's compute buffers
+        // (about 0.5 s more on 2 cores): paid here, at start-up, not by the first command.
+        let silence = vec![0.0; MIN_INPUT_SAMPLES];
+        transcriber.transcribe(&silence, &Cancel::default())?;
         Ok(transcriber)
     }
 
@@ -244,13 +304,23 @@ impl WhisperTranscriber {
     }
 }
 
+/// whisper.cpp's abort callback: `user_data` is the [`AtomicBool`] of a [`Cancel`].
+#[allow(unsafe_code)]
+unsafe extern "C" fn cancel_requested(user_data: *mut std::ffi::c_void) -> bool {
+    // SAFETY: `full_params` passes a pointer to the flag of a `Cancel` that the caller of
+    // `state.full` borrows for the whole call, the only time whisper calls this; the flag is
+    // only read, atomically.
+    unsafe { (*user_data.cast::<AtomicBool>()).load(Ordering::Relaxed) }
+}
+
 /// whisper's parameters for one clip of `samples` with encoder window `audio_ctx`;
-/// `prompt_tokens` borrowed for the call.
+/// `prompt_tokens` and `cancel` borrowed for the call.
 fn full_params<'t>(
     options: &WhisperOptions,
     prompt_tokens: &'t [i32],
     samples: usize,
     audio_ctx: u32,
+    cancel: &'t Cancel,
 ) -> FullParams<'static, 't> {
     let strategy = match options.decoding {
         Decoding::Greedy => SamplingStrategy::Greedy { best_of: 1 },
@@ -266,6 +336,15 @@ fn full_params<'t>(
     params.set_print_realtime(false);
     params.set_print_special(false);
     params.set_print_timestamps(false);
+    // whisper-rs's `set_abort_callback_safe` leaks its closure on every call; the raw form
+    // reads a flag the caller keeps alive instead.
+    #[allow(unsafe_code)]
+    // SAFETY: `cancel` outlives the params (lifetime 't) and so the `full` call they are
+    // used for; `cancel_requested` only reads the flag.
+    unsafe {
+        params.set_abort_callback(Some(cancel_requested));
+        params.set_abort_callback_user_data(Arc::as_ptr(&cancel.0).cast_mut().cast());
+    }
     if options.window == Window::CppDefaults {
         return params;
     }
@@ -302,12 +381,25 @@ fn model_name_of(path: &Path) -> String {
 
 impl WhisperTranscriber {
     /// One decode of `input` (at least 1.1 s) with encoder window `audio_ctx`.
-    fn decode(&mut self, input: &[f32], audio_ctx: u32) -> Result<RawTranscript, TranscribeError> {
+    fn decode(
+        &mut self,
+        input: &[f32],
+        audio_ctx: u32,
+        cancel: &Cancel,
+    ) -> Result<RawTranscript, TranscribeError> {
         let seconds = input.len() as f64 / f64::from(SAMPLE_RATE);
-        let params = full_params(&self.options, &self.prompt_tokens, input.len(), audio_ctx);
-        self.state
-            .full(params, input)
-            .map_err(|source| TranscribeError::Recognise { seconds, source })?;
+        let params = full_params(
+            &self.options,
+            &self.prompt_tokens,
+            input.len(),
+            audio_ctx,
+            cancel,
+        );
+        let outcome = self.state.full(params, input);
+        if cancel.is_cancelled() {
+            return Err(TranscribeError::Cancelled);
+        }
+        outcome.map_err(|source| TranscribeError::Recognise { seconds, source })?;
         let end_of_text = self.context.token_eot();
         let mut raw = RawTranscript {
             audio_ctx,
@@ -344,7 +436,11 @@ fn looks_looped(raw: &RawTranscript, token_bound: u32) -> bool {
 }
 
 impl Transcriber for WhisperTranscriber {
-    fn transcribe(&mut self, samples: &[f32]) -> Result<RawTranscript, TranscribeError> {
+    fn transcribe(
+        &mut self,
+        samples: &[f32],
+        cancel: &Cancel,
+    ) -> Result<RawTranscript, TranscribeError> {
         let started = Instant::now();
         let seconds = samples.len() as f64 / f64::from(SAMPLE_RATE);
         let mut padded;
@@ -363,23 +459,47 @@ impl Transcriber for WhisperTranscriber {
             ),
             Window::CppDefaults => FULL_AUDIO_CTX,
         };
-        let mut raw = self.decode(input, fitted)?;
         let bound = token_bound(input.len(), self.options.max_tokens);
-        let retry_ctx = fitted
-            .saturating_mul(2)
-            .clamp(RETRY_AUDIO_CTX, FULL_AUDIO_CTX);
-        if self.options.window == Window::Fitted && retry_ctx > fitted && looks_looped(&raw, bound)
-        {
+        // A loop is chaotic in the window: one a little wider seldom loops again and costs
+        // a little more; whisper's full window never loops but costs several times more.
+        let windows = [
+            fitted,
+            fitted.saturating_add(RETRY_EXTRA_AUDIO_CTX),
+            fitted.saturating_mul(2).max(RETRY_AUDIO_CTX),
+        ]
+        .map(|ctx| ctx.min(FULL_AUDIO_CTX));
+        let mut raw = self.decode(input, fitted, cancel)?;
+        for pair in windows.windows(2) {
+            let (tried, wider) = (pair[0], pair[1]);
+            if self.options.window != Window::Fitted || !looks_looped(&raw, bound) {
+                break;
+            }
+            if self.options.trim_loops
+                && let Some(phrase) = leading_repeat(&raw.text)
+            {
+                tracing::debug!(
+                    seconds,
+                    audio_ctx = tried,
+                    text = %raw.text,
+                    "whisper repeated the utterance on a tight window; keeping it once"
+                );
+                raw.text = phrase;
+                raw.loop_trimmed = true;
+                break;
+            }
+            if wider <= tried {
+                break;
+            }
             tracing::debug!(
                 seconds,
-                audio_ctx = fitted,
-                retry_ctx,
+                audio_ctx = tried,
+                retry_ctx = wider,
                 text = %raw.text,
                 "whisper looped on a tight window; retrying with a wider one"
             );
             raw = RawTranscript {
                 loop_retried: true,
-                ..self.decode(input, retry_ctx)?
+                ..self.decode(input, wider, cancel)?
             };
         }
         tracing::debug!(
@@ -403,7 +523,7 @@ mod tests {
 
     #[test]
     fn audio_ctx_covers_the_clip_with_a_margin() {
-        assert_eq!(fitted_audio_ctx(16_000, 1.0, MIN_AUDIO_CTX), 384);
+        assert_eq!(fitted_audio_ctx(16_000, 1.0, MIN_AUDIO_CTX), 640);
         assert_eq!(fitted_audio_ctx(16_000 * 18, 1.0, 768), 960);
         assert_eq!(fitted_audio_ctx(16_000 * 40, 1.0, 768), 1500);
         assert_eq!(fitted_audio_ctx(16_000 * 40, 1.0, 4000), 1500);
@@ -473,6 +593,7 @@ mod tests {
             window: Window::Fitted,
             audio_ctx_margin_s: AUDIO_CTX_MARGIN_S,
             min_audio_ctx: MIN_AUDIO_CTX,
+            trim_loops: true,
             flash_attention: false,
         };
         let error = WhisperTranscriber::load(Path::new("/nonexistent/ggml-x.bin"), options)

@@ -172,6 +172,45 @@ async fn an_utterance_gives_activity_events_and_a_complete_transcript() {
     tokio::time::timeout(WAIT, node).await.unwrap().unwrap();
 }
 
+/// A pause longer than `vad.early_recognition_ms` but shorter than the hangover starts an
+/// early recognition; the speech after it cancels that, and the sentence stays whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pause_inside_a_sentence_does_not_cut_it() {
+    let bus = InMemoryBus::new();
+    let Some((mut driver, trigger, node)) = setup(&bus).await else {
+        return;
+    };
+    let pause_s = 0.2;
+    assert!(
+        f64::from(Params::default().vad.early_recognition_ms) < pause_s * 1000.0
+            && pause_s * 1000.0 < f64::from(Params::default().vad.hangover_ms)
+    );
+    // eSpeak NG ends its audio with about 350 ms of silence: cut it, so the pause is ours.
+    let mut first = speech("go to the kitchen");
+    let last_sound = first.iter().rposition(|s| s.abs() > 0.01).unwrap();
+    first.truncate(last_sound + 1);
+    driver.send(&common::silence(0.5)).await;
+    driver.send(&first).await;
+    driver.send(&common::silence(pause_s as f32)).await;
+    driver.send(&speech("and then turn left")).await;
+    driver.send(&common::silence(1.0)).await;
+
+    let transcript = tokio::time::timeout(WAIT, driver.transcripts.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let text = asr::text::normalize(&transcript.text);
+    assert!(text.contains("kitchen") && text.ends_with("left"), "{text}");
+    let started = driver.next_activity().await;
+    assert_eq!(started.event, SpeechActivity::EVENT_SPEECH_STARTED);
+    let ended = driver.next_activity().await;
+    assert_eq!(ended.event, SpeechActivity::EVENT_SPEECH_ENDED);
+    assert_eq!(transcript.utterance_id, ended.utterance_id);
+
+    trigger.trigger();
+    tokio::time::timeout(WAIT, node).await.unwrap().unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_robots_voice_is_ignored_but_a_louder_user_barges_in() {
     let bus = InMemoryBus::new();

@@ -44,6 +44,20 @@ pub enum LoggingError {
 const QUIET_DEFAULT: &str =
     "info,rustdds=warn,rustdds::network::udp_sender=error,ros2_client=warn,whisper_rs=warn";
 
+/// whisper.cpp's own log lines, through whisper-rs's hook. Whatever fails there is also
+/// returned to the recogniser, which logs it with context; and a cancelled early recognition
+/// makes whisper.cpp log "failed to encode" although nothing failed.
+const WHISPER_LOG_HOOK_OFF: &str = "whisper_rs::whisper_logging_hook=off";
+
+/// `filter` with whisper.cpp's own log lines off, unless `rust_log` (the user's `RUST_LOG`)
+/// names `whisper_rs`.
+pub fn without_whisper_log_lines(filter: EnvFilter, rust_log: &str) -> EnvFilter {
+    match WHISPER_LOG_HOOK_OFF.parse::<Directive>() {
+        Ok(off) if !rust_log.contains("whisper_rs") => filter.add_directive(off),
+        _ => filter,
+    }
+}
+
 /// Builds the filter from `RUST_LOG` (passed in, not read here) and the command line.
 ///
 /// # Errors
@@ -62,6 +76,7 @@ pub fn build_filter(
             directive: base.to_owned(),
             message: e.to_string(),
         })?;
+    filter = without_whisper_log_lines(filter, rust_log.unwrap_or_default());
     for setting in log_levels {
         let level = setting.level.as_tracing_directive();
         let directive_text = match setting.logger.as_deref() {
@@ -159,7 +174,24 @@ mod tests {
     #[test]
     fn rust_log_replaces_the_default() {
         let text = filter_text(Some("trace"), &[]);
-        assert_eq!(text, "trace");
+        assert!(text.contains("trace"), "{text}");
+        assert!(!text.contains("rustdds"), "{text}");
+    }
+
+    #[test]
+    fn whisper_cpp_lines_are_off_unless_rust_log_names_them() {
+        let text = filter_text(Some("warn"), &[]);
+        assert!(
+            text.contains("whisper_rs::whisper_logging_hook=off"),
+            "{text}"
+        );
+        let text = filter_text(None, &[]);
+        assert!(
+            text.contains("whisper_rs::whisper_logging_hook=off"),
+            "{text}"
+        );
+        let text = filter_text(Some("warn,whisper_rs=debug"), &[]);
+        assert!(!text.contains("=off"), "{text}");
     }
 
     #[test]

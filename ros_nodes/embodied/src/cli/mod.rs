@@ -168,8 +168,12 @@ pub(crate) fn model_tool(command: mcsd::cli::Command) -> Result<u8, Failure> {
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,whisper_rs=warn"));
+    let text = std::env::var("RUST_LOG").unwrap_or_default();
+    let filter = tracing_subscriber::EnvFilter::try_new(&text)
+        .ok()
+        .filter(|_| !text.trim().is_empty())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("info,whisper_rs=warn"));
+    let filter = embodied_runtime::logging::without_whisper_log_lines(filter, &text);
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

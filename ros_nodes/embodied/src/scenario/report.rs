@@ -181,6 +181,8 @@ pub struct CommandEntry {
     pub to_first_cmd_vel: Option<f64>,
     /// To speech_out starting to speak a reply to it, ms.
     pub to_reply_audio: Option<f64>,
+    /// Compute time the recogniser spent on its (last) transcript, ms.
+    pub recognition_ms: Option<f64>,
     /// Ground truth at its end of speech (the first sample at or after it).
     pub pose_at_end_of_speech: Option<PoseEntry>,
     /// Ground-truth path length from its end of speech to the end of the run, m: how far
@@ -441,6 +443,9 @@ fn command_entry(seen: &Observations, index: usize, origin: Instant) -> CommandE
         to_task: since_end(first_task.map(|t| t.received)),
         to_first_cmd_vel: since_end(first_task.and_then(|t| t.first_motion)),
         to_reply_audio: since_end(first_speech),
+        recognition_ms: transcripts
+            .last()
+            .map(|t| round_to(t.message.processing_time.as_secs_f64() * 1e3, 1)),
         pose_at_end_of_speech: command.at_speech_end.map(|(_, pose)| pose_entry(&pose)),
         travel_after_end_of_speech_m: command
             .at_speech_end
