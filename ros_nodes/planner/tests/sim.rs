@@ -419,6 +419,36 @@ fn bring_the_cup_to_the_user_ends_with_the_cup_near_the_user() {
     assert!(distance <= 0.3, "cup {distance:.2} m from the user");
 }
 
+/// Each object where the world puts it (on a table, a desk, a shelf) has a free spot the
+/// robot can reach within the simulated gripper's reach: FIND can face it and BRING pick it.
+#[test]
+fn every_object_has_a_reachable_spot_within_the_grippers_reach() {
+    let home = home();
+    let params = Params::default();
+    let reach = sim::Params::default().grasp_reach_m;
+    let mut map = planner::map::NavMap::new(home.static_map.clone());
+    for object in home.world.map().objects() {
+        let at = Point2::from(object.start.pose.translation.vector);
+        let from = Point2::from(
+            home.world
+                .map()
+                .place(object.start.place)
+                .approach
+                .translation
+                .vector,
+        );
+        let stand = map
+            .standing_point_near(at, params.object_approach_distance_m, from)
+            .unwrap_or_else(|| panic!("no spot to stand near the {}", object.id));
+        let distance = (stand - at).norm();
+        assert!(
+            distance <= reach,
+            "the {} is {distance:.2} m from its spot (reach {reach} m)",
+            object.id
+        );
+    }
+}
+
 #[test]
 fn find_without_search_or_memory_reports_not_found() {
     let mut drive = drive_with(Params {
