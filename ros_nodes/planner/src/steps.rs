@@ -386,7 +386,14 @@ impl Nav {
         if self.phase == NavPhase::Follow {
             self.remaining = advance(&self.path, &mut self.progress, &here);
             let to_goal = (position(&self.goal) - here).norm();
-            if to_goal <= ctx.params.goal_xy_tolerance_m {
+            // An approach to an object ends where the gripper must reach it: as precisely as
+            // a MOVE ends, not as loosely as a trip to a room.
+            let tolerance = if self.face.is_some() {
+                ctx.params.move_tolerance_m
+            } else {
+                ctx.params.goal_xy_tolerance_m
+            };
+            if to_goal <= tolerance {
                 self.phase = NavPhase::Align;
             } else {
                 let mut ahead = vec![here];
