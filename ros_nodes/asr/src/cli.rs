@@ -79,6 +79,14 @@ fn load(model: Option<&Path>, options: WhisperOptions) -> Result<WhisperTranscri
     Ok(WhisperTranscriber::load(&model_path(model), options)?)
 }
 
+/// The settings [`recogniser`] uses, written out (what a cache of its transcripts must key on
+/// besides the model file).
+pub fn recogniser_settings() -> String {
+    let params = Params::default();
+    let options = whisper_options(&params, &Lexicon::default());
+    format!("{params:?} {options:?}")
+}
+
 /// The recogniser with the node's default settings (`Params::default()`), on `model` or the
 /// cache's default model.
 ///

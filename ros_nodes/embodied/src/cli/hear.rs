@@ -9,7 +9,8 @@
 //!   (`CorpusOptions::heard_examples`) and trains on what the ASR heard.
 //!
 //! Transcripts are cached under `<cache>/heard/` (`$EMBODIED_CACHE_DIR` or `~/.cache/embodied`),
-//! keyed by whisper model, voice, speed and text, so a rerun only hears what is new.
+//! keyed by whisper model and the recogniser's settings, voice, speed and text, so a rerun only
+//! hears what is new, and a change of settings hears everything again.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -140,6 +141,7 @@ impl std::fmt::Display for Heard {
 /// One cached transcript.
 #[derive(Debug, Serialize, Deserialize)]
 struct CacheLine {
+    /// The model file's name and a fingerprint of the recogniser's settings.
     whisper: String,
     voice: String,
     wpm: u32,
@@ -160,9 +162,15 @@ struct TranscriptCache {
 impl TranscriptCache {
     /// Opens `<cache>/heard/transcripts.jsonl`; without a cache directory nothing is kept.
     fn open(whisper: &Path) -> Self {
-        let whisper = whisper
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        use sha2::Digest as _;
+        let settings = sha2::Sha256::digest(asr::cli::recogniser_settings().as_bytes());
+        let fingerprint: String = settings[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let whisper = format!(
+            "{} {fingerprint}",
+            whisper
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        );
         let dir = asr::transcriber::cache_dir(
             std::env::var_os("EMBODIED_CACHE_DIR").map(PathBuf::from),
             std::env::var_os("HOME").map(PathBuf::from),
