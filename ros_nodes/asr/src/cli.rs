@@ -212,7 +212,7 @@ pub fn peak_rss_mb() -> Option<f64> {
 pub struct BenchRow {
     /// Clip name.
     pub clip: String,
-    /// Setting: `ours` (greedy, fitted window of at least 640 positions, prompt),
+    /// Setting: `ours` (greedy, fitted window of at least 576 positions, prompt),
     /// `ours_tight_window` (the window fitted to the clip plus 1 s, loops retried wider),
     /// `ours_beam`, `whisper_cpp_defaults`.
     pub setting: String,

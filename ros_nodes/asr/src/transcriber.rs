@@ -190,9 +190,10 @@ const MIN_INPUT_SAMPLES: usize = SAMPLE_RATE as usize * 11 / 10;
 /// | 896 | yes | 512 | 621 | 0 / 0 | 8.2% |
 ///
 /// The early recognition starts whisper 96 ms after speech and the endpoint comes at 320 ms,
-/// so about 220 ms of decoding is hidden; a loop's retry is not. 640 loops least within the
-/// latency budget (the e2e commands "find the cup" and "go to the kitchen" loop at 448).
-pub const MIN_AUDIO_CTX: u32 = 640;
+/// so about 220 ms of decoding is hidden; a loop's retry is not. 576 loops least within the
+/// latency budget (the e2e commands "find the cup" and "go to the kitchen" loop at 448; at
+/// 640 eSpeak's "What do you see?" comes out "W-do you see?", at 576 right).
+pub const MIN_AUDIO_CTX: u32 = 576;
 /// Positions added to the window for the first retry after a loop (2.56 s): a loop is chaotic
 /// in the window size, and a slightly wider one costs far less than whisper's full window.
 pub const RETRY_EXTRA_AUDIO_CTX: u32 = 128;
@@ -523,7 +524,7 @@ mod tests {
 
     #[test]
     fn audio_ctx_covers_the_clip_with_a_margin() {
-        assert_eq!(fitted_audio_ctx(16_000, 1.0, MIN_AUDIO_CTX), 640);
+        assert_eq!(fitted_audio_ctx(16_000, 1.0, MIN_AUDIO_CTX), 576);
         assert_eq!(fitted_audio_ctx(16_000 * 18, 1.0, 768), 960);
         assert_eq!(fitted_audio_ctx(16_000 * 40, 1.0, 768), 1500);
         assert_eq!(fitted_audio_ctx(16_000 * 40, 1.0, 4000), 1500);
