@@ -100,9 +100,8 @@ fn main() -> anyhow::Result<()> {
             trim_loops: fields.get(3) == Some(&"1"),
             ..base.clone()
         };
+        // `load` decodes once to warm up (first-call allocations).
         let mut whisper = WhisperTranscriber::load(&model, options.clone())?;
-        // Warm-up (first-call allocations).
-        whisper.transcribe(&clips[0].0, &Cancel::default())?;
         let (mut millis, mut retries, mut trimmed, mut wer, mut commands) =
             (Vec::new(), 0, 0, 0.0, 0);
         let mut jfk_text = Vec::new();

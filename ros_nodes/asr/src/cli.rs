@@ -79,11 +79,18 @@ fn load(model: Option<&Path>, options: WhisperOptions) -> Result<WhisperTranscri
     Ok(WhisperTranscriber::load(&model_path(model), options)?)
 }
 
+/// The node's default parameters, lexicon and the whisper options they give.
+fn default_settings() -> (Params, Lexicon, WhisperOptions) {
+    let params = Params::default();
+    let lexicon = Lexicon::default();
+    let options = whisper_options(&params, &lexicon);
+    (params, lexicon, options)
+}
+
 /// The settings [`recogniser`] uses, written out (what a cache of its transcripts must key on
 /// besides the model file).
 pub fn recogniser_settings() -> String {
-    let params = Params::default();
-    let options = whisper_options(&params, &Lexicon::default());
+    let (params, _, options) = default_settings();
     format!("{params:?} {options:?}")
 }
 
@@ -93,9 +100,8 @@ pub fn recogniser_settings() -> String {
 /// # Errors
 /// Missing or broken model.
 pub fn recogniser(model: Option<&Path>) -> Result<Recogniser<WhisperTranscriber>, Error> {
-    let params = Params::default();
-    let lexicon = Lexicon::default();
-    let whisper = load(model, whisper_options(&params, &lexicon))?;
+    let (params, lexicon, options) = default_settings();
+    let whisper = load(model, options)?;
     Ok(Recogniser::new(whisper, &params, lexicon))
 }
 

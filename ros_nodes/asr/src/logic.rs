@@ -192,15 +192,20 @@ impl Logic {
         }
     }
 
-    fn request(&mut self, utterance_id: &str, utterance: Utterance, early: bool) -> Output {
+    fn request(
+        &mut self,
+        utterance_id: &str,
+        utterance: Utterance,
+        early: bool,
+    ) -> RecognitionRequest {
         self.requests += 1;
-        Output::Recognise(RecognitionRequest {
+        RecognitionRequest {
             utterance_id: utterance_id.to_string(),
             request_id: self.requests,
             utterance,
             early,
             cancel: Cancel::default(),
-        })
+        }
     }
 
     /// Cancels the early recognition, if any (speech went on, or the utterance is gone).
@@ -350,17 +355,15 @@ impl Logic {
                 self.cancel_early();
                 let speech_end_sample = utterance.speech_end_sample;
                 let request = self.request(&id, utterance, true);
-                if let Output::Recognise(request) = &request {
-                    debug!(utterance = %id, "speech paused: early recognition");
-                    self.early = Some(Early {
-                        utterance_id: id,
-                        request_id: request.request_id,
-                        speech_end_sample,
-                        cancel: request.cancel.clone(),
-                        result: None,
-                    });
-                }
-                vec![request]
+                debug!(utterance = %id, "speech paused: early recognition");
+                self.early = Some(Early {
+                    utterance_id: id,
+                    request_id: request.request_id,
+                    speech_end_sample,
+                    cancel: request.cancel.clone(),
+                    result: None,
+                });
+                vec![Output::Recognise(request)]
             }
             EndpointEvent::Resumed => {
                 self.cancel_early();
@@ -427,16 +430,14 @@ impl Logic {
                             stale.cancel.cancel();
                         }
                         let request = self.request(&id, utterance, false);
-                        if let Output::Recognise(request) = &request {
-                            self.pending.insert(
-                                id,
-                                Pending {
-                                    request_id: request.request_id,
-                                    ..pending
-                                },
-                            );
-                        }
-                        outputs.push(request);
+                        self.pending.insert(
+                            id,
+                            Pending {
+                                request_id: request.request_id,
+                                ..pending
+                            },
+                        );
+                        outputs.push(Output::Recognise(request));
                     }
                 }
                 outputs
@@ -472,12 +473,10 @@ impl Logic {
         if let (Err(error), Some(utterance)) = (&result, pending.retry.take()) {
             debug!(utterance = %utterance_id, %error, "early recognition failed; recognising again");
             let request = self.request(utterance_id, utterance, false);
-            if let (Output::Recognise(request), Some(pending)) =
-                (&request, self.pending.get_mut(utterance_id))
-            {
+            if let Some(pending) = self.pending.get_mut(utterance_id) {
                 pending.request_id = request.request_id;
             }
-            return vec![request];
+            return vec![Output::Recognise(request)];
         }
         self.on_recognised(now, utterance_id, result)
     }

@@ -30,13 +30,9 @@ fn spawn_worker<T: Transcriber + 'static>(
         .spawn(move || {
             // Ends when the loop drops the request sender.
             for request in queue {
-                let result = if request.cancel.is_cancelled() {
-                    Err(crate::TranscribeError::Cancelled.to_string())
-                } else {
-                    recogniser
-                        .recognise_cancellable(&request.utterance, &request.cancel)
-                        .map_err(|error| error.to_string())
-                };
+                let result = recogniser
+                    .recognise_cancellable(&request.utterance, &request.cancel)
+                    .map_err(|error| error.to_string());
                 if results
                     .blocking_send((request.utterance_id, request.request_id, result))
                     .is_err()

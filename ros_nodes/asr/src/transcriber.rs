@@ -442,6 +442,10 @@ impl Transcriber for WhisperTranscriber {
         samples: &[f32],
         cancel: &Cancel,
     ) -> Result<RawTranscript, TranscribeError> {
+        // Cancelled while it waited in the queue: whisper need not even start.
+        if cancel.is_cancelled() {
+            return Err(TranscribeError::Cancelled);
+        }
         let started = Instant::now();
         let seconds = samples.len() as f64 / f64::from(SAMPLE_RATE);
         let mut padded;

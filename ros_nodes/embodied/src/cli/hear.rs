@@ -164,7 +164,7 @@ impl TranscriptCache {
     fn open(whisper: &Path) -> Self {
         use sha2::Digest as _;
         let settings = sha2::Sha256::digest(asr::cli::recogniser_settings().as_bytes());
-        let fingerprint: String = settings[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let fingerprint = whisper_models::download::hex(&settings[..8]);
         let whisper = format!(
             "{} {fingerprint}",
             whisper
