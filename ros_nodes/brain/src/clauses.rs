@@ -121,28 +121,6 @@ impl Joiners {
             .iter()
             .map(|p| p.split(' ').map(str::to_owned).collect())
             .collect();
-        let mut clauses: Vec<(usize, usize)> = Vec::new();
-        let (mut start, mut i) = (0, 0);
-        while i < words.len() {
-            let joiner = phrases
-                .iter()
-                .filter(|p| i > start && i + p.len() < keys.len() && keys[i..].starts_with(p))
-                .map(Vec::len)
-                .max();
-            match joiner {
-                Some(len) => {
-                    clauses.push((start, i));
-                    i += len;
-                    start = i;
-                }
-                None => i += 1,
-            }
-        }
-        if clauses.is_empty() {
-            return vec![utterance.to_owned()];
-        }
-        clauses.push((start, words.len()));
-        let last = clauses.len() - 1;
         // Conjunctions: words that lead into several other joiners ("and" of "and then", "and
         // once that's done"), left before a cut when the text's joiner was longer than the one
         // matched. A word leading into one or two ("right" of "right after that") may be a
@@ -159,12 +137,45 @@ impl Joiners {
             .filter(|(_, n)| *n >= MIN_CONJUNCTION_LEADS)
             .map(|(word, _)| word)
             .collect();
+        let unseen = UnseenConnectors::of(&phrases);
+        let mut clauses: Vec<(usize, usize)> = Vec::new();
+        let (mut start, mut i) = (0, 0);
+        while i < words.len() {
+            let joiner = phrases
+                .iter()
+                .filter(|p| i > start && i + p.len() < keys.len() && keys[i..].starts_with(p))
+                .map(Vec::len)
+                // An unseen connector is taken only from a conjunction: "right" of "turn right
+                // and after that" is a direction, not the start of one.
+                .chain(
+                    (i > start && conjunctions.contains(keys[i].as_str()))
+                        .then(|| unseen.len_at(&keys[i..]))
+                        .flatten(),
+                )
+                .max();
+            match joiner {
+                Some(len) => {
+                    clauses.push((start, i));
+                    i += len;
+                    start = i;
+                }
+                None => i += 1,
+            }
+        }
+        if clauses.is_empty() {
+            return vec![utterance.to_owned()];
+        }
+        clauses.push((start, words.len()));
+        let last = clauses.len() - 1;
         let clauses: Vec<String> = clauses
             .into_iter()
             .enumerate()
             .filter_map(|(n, (mut from, mut to))| {
                 if n > 0 {
                     from += joiner_end_len(&keys[from..to], &phrases);
+                    // What a known joiner left of an unseen one ("once you've done that" of
+                    // "and then once you've done that").
+                    from += unseen.len_at(&keys[from..to]).unwrap_or(0);
                 }
                 if n == 0 && to > from + 1 && self.openers.contains(&keys[from]) {
                     from += 1;
@@ -188,6 +199,61 @@ impl Joiners {
             return vec![utterance.to_owned()];
         }
         clauses
+    }
+}
+
+/// Connectors no training template used, recognised by their words: a run of at least
+/// [`MIN_UNSEEN_CONNECTOR_WORDS`] words of the joiners' vocabulary that starts as a joiner
+/// starts, ends as one ends, and has no known joiner starting after its first word ("and once you've
+/// done that", of "once you're done" and "after you've done that"). Left in a clause, such a
+/// run read as a request of several steps and the clause's step came twice.
+struct UnseenConnectors<'p> {
+    phrases: &'p [Vec<String>],
+    /// Every word of a joiner.
+    words: BTreeSet<&'p str>,
+    /// First words of joiners.
+    firsts: BTreeSet<&'p str>,
+    /// Last words of joiners.
+    lasts: BTreeSet<&'p str>,
+}
+
+/// Fewer words than this are too often a command's own ("go on that", "then right").
+const MIN_UNSEEN_CONNECTOR_WORDS: usize = 3;
+
+impl<'p> UnseenConnectors<'p> {
+    fn of(phrases: &'p [Vec<String>]) -> Self {
+        let mut connectors = Self {
+            phrases,
+            words: BTreeSet::new(),
+            firsts: BTreeSet::new(),
+            lasts: BTreeSet::new(),
+        };
+        for phrase in phrases {
+            connectors.words.extend(phrase.iter().map(String::as_str));
+            connectors.firsts.extend(phrase.first().map(String::as_str));
+            connectors.lasts.extend(phrase.last().map(String::as_str));
+        }
+        connectors
+    }
+
+    /// Length of the longest such run at the start of `keys` that leaves a word after it.
+    fn len_at(&self, keys: &[String]) -> Option<usize> {
+        if !keys
+            .first()
+            .is_some_and(|k| self.firsts.contains(k.as_str()))
+        {
+            return None;
+        }
+        let run = keys[..keys.len() - 1]
+            .iter()
+            .take_while(|k| self.words.contains(k.as_str()))
+            .count();
+        // A known joiner starting inside the run is cut as itself.
+        let known_inside =
+            |n: usize| (1..n).any(|j| self.phrases.iter().any(|p| keys[j..].starts_with(p)));
+        (MIN_UNSEEN_CONNECTOR_WORDS..=run)
+            .rev()
+            .find(|&n| self.lasts.contains(keys[n - 1].as_str()) && !known_inside(n))
     }
 }
 
@@ -267,6 +333,45 @@ mod tests {
         assert_eq!(
             joiners().split("bring my keys to the kitchen once you're there turn round"),
             ["bring my keys to the kitchen", "turn round"]
+        );
+    }
+
+    #[test]
+    fn an_unseen_connector_of_joiner_words_is_cut_whole() {
+        // "once you've done that" is in no connector, but its words are ("once you're there",
+        // "after you've done that"), and it starts and ends as joiners do.
+        let j = Joiners::from_connectors([
+            "{a} and then {b}",
+            "{a} and next {b}",
+            "{a} and after that {b}",
+            "{a} once you're there {b}",
+            "{a} after you've done that {b}",
+        ]);
+        assert_eq!(
+            j.split("turn left then once you've done that pivot right"),
+            ["turn left", "pivot right"]
+        );
+        assert_eq!(
+            j.split("creep back and once you've done that veer right"),
+            ["creep back", "veer right"]
+        );
+        assert_eq!(
+            j.split("creep back and then once you've done that veer right"),
+            ["creep back", "veer right"]
+        );
+        // A direction before a known joiner stays.
+        assert_eq!(
+            j.split("turn right and after that find my phone"),
+            ["turn right", "find my phone"]
+        );
+        // Two joiner words are not enough, nor a run that ends the utterance.
+        assert_eq!(
+            j.split("put it down once there"),
+            ["put it down once there"]
+        );
+        assert_eq!(
+            j.split("go to the kitchen once you've done that"),
+            ["go to the kitchen once you've done that"]
         );
     }
 
