@@ -204,9 +204,9 @@ impl Joiners {
 
 /// Connectors no training template used, recognised by their words: a run of at least
 /// [`MIN_UNSEEN_CONNECTOR_WORDS`] words of the joiners' vocabulary that starts as a joiner
-/// starts, ends as one ends, and has no known joiner starting after its first word ("and once you've
-/// done that", of "once you're done" and "after you've done that"). Left in a clause, such a
-/// run read as a request of several steps and the clause's step came twice.
+/// starts, ends as one ends, and has no known joiner starting after its first word ("and once
+/// you've done that", of "once you're done" and "after you've done that"). Left in a clause,
+/// such a run read as a request of several steps and the clause's step came twice.
 struct UnseenConnectors<'p> {
     phrases: &'p [Vec<String>],
     /// Every word of a joiner.
@@ -366,12 +366,12 @@ mod tests {
         );
         // Two joiner words are not enough, nor a run that ends the utterance.
         assert_eq!(
-            j.split("put it down once there"),
-            ["put it down once there"]
+            j.split("put it down and there turn left"),
+            ["put it down and there turn left"]
         );
         assert_eq!(
-            j.split("go to the kitchen once you've done that"),
-            ["go to the kitchen once you've done that"]
+            j.split("go to the kitchen and once you've done that"),
+            ["go to the kitchen and once you've done that"]
         );
     }
 
