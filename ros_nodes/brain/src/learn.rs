@@ -41,7 +41,8 @@ use crate::slots::SlotLexicon;
 use crate::teach::words;
 
 /// The replay is drawn from this many times its size, and every stop example of the pool joins
-/// it: stopping is rehearsed more than anything else.
+/// it, with every stop phrasing of the training split said alone: stopping is rehearsed more
+/// than anything else.
 const STOP_ANCHOR_POOL: usize = 4;
 
 /// Every this many steps, a step trains on the windows of taught examples.
@@ -439,11 +440,27 @@ pub fn consolidate(
     let mut rng = StdRng::seed_from_u64(options.seed);
     let replay = &corpus.train[..options.replay_examples.min(corpus.train.len())];
     let stop_intent = Intent::Stop.name();
-    let anchors: Vec<mcsd::corpus::Example> = corpus.train[replay.len()..]
+    let mut anchors: Vec<mcsd::corpus::Example> = corpus.train[replay.len()..]
         .iter()
         .filter(|e| e.intent == stop_intent)
         .map(|e| e.to_example(&lexicon, |_| false))
         .collect::<Result<_, _>>()?;
+    // Every stop phrasing of the training split also as the stop check says it (alone, in a
+    // fresh conversation): a sample of the corpus misses some, and phrasings the model only
+    // just stopped on drifted first ("stay right there", "brake now").
+    if let Some(stop) = corpus.train.iter().find(|e| e.intent == stop_intent) {
+        for template in set.templates.iter().filter(|t| {
+            t.intent == Intent::Stop && !t.text.contains('{') && corpus.split.train.contains(&t.id)
+        }) {
+            let said = CorpusExample {
+                prompt: Prompt::new(Grounding::default(), &template.text)?.to_text(),
+                templates: vec![template.id.clone()],
+                noisy: false,
+                ..stop.clone()
+            };
+            anchors.push(said.to_example(&lexicon, |_| false)?);
+        }
+    }
     let mut examples: Vec<mcsd::corpus::Example> = replay
         .iter()
         .map(|e| e.to_example(&lexicon, |_| false))
