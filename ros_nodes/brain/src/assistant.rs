@@ -125,13 +125,9 @@ pub(crate) fn respond_with<M: Decoder>(
             let Ok(clause_prompt) = Prompt::new(prompt.grounding.clone(), clause) else {
                 break;
             };
-            turns.push(respond_clause(
-                model,
-                tokenizer,
-                io,
-                &mut working,
-                &clause_prompt,
-            )?);
+            let mut turn = respond_clause(model, tokenizer, io, &mut working, &clause_prompt)?;
+            ground_clause(&mut turn, &prompt.grounding);
+            turns.push(turn);
         }
         let asking = turns.iter().filter(|t| !t.output.steps.is_empty()).count();
         if turns.len() == clauses.len()
@@ -146,6 +142,23 @@ pub(crate) fn respond_with<M: Decoder>(
     // The latency of the turn includes clauses tried and given up.
     turn.elapsed = started.elapsed();
     Ok(turn)
+}
+
+/// A status or describe clause of a request says what the grounding holds, as a whole answer
+/// does (the dialogue manager checks a whole answer against the live state but cannot pick a
+/// clause out of a joined one, and the model does not always copy the battery figure: "report
+/// status then go to the kitchen" was answered with another room and charge).
+fn ground_clause(turn: &mut Turn, grounding: &crate::Grounding) {
+    let state = crate::dialogue::state::RobotState {
+        room: grounding.room,
+        battery_pct: grounding.battery_pct,
+        perceived: grounding.perceived.clone(),
+    };
+    let (mut understanding, _) = turn.output.clone().into_parts();
+    if crate::dialogue::state::enforce_grounding(&mut understanding, &state).is_some() {
+        turn.output.say = understanding.say;
+        turn.text = turn.output.to_text();
+    }
 }
 
 /// [`respond_with`] at the start of a conversation in the default grounding.

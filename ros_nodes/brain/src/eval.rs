@@ -110,6 +110,9 @@ pub struct ModelEval {
     pub mean_state_bytes: f64,
     /// The first wrong answers.
     pub misses: Vec<Miss>,
+    /// The first wrong answers to what our ASR heard (`--heard`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub heard_misses: Vec<Miss>,
 }
 
 /// The whole evaluation (`--json` prints it).
@@ -210,6 +213,7 @@ pub(crate) fn evaluate_decoder<M: Decoder>(
         tokens_per_s: 0.0,
         mean_state_bytes: 0.0,
         misses: Vec::new(),
+        heard_misses: Vec::new(),
     };
     let bar = progress.then(|| {
         let bar = indicatif::ProgressBar::new(examples.len() as u64);
@@ -610,12 +614,16 @@ pub fn build_report(
     .unwrap_or_else(|_| "unknown (no training.json)".into());
     let mut models = vec![evaluate_mcsd(dir, &examples, options, progress)?];
     if let Some(heard) = heard {
-        models[0].heard = Some(evaluate_mcsd(dir, heard, options, progress)?.actions);
+        let on_heard = evaluate_mcsd(dir, heard, options, progress)?;
+        models[0].heard = Some(on_heard.actions);
+        models[0].heard_misses = on_heard.misses;
     }
     if baseline.join(checkpoint::WEIGHTS_FILE).is_file() {
         let mut eval = evaluate_transformer(baseline, &examples, options, progress)?;
         if let Some(heard) = heard {
-            eval.heard = Some(evaluate_transformer(baseline, heard, options, progress)?.actions);
+            let on_heard = evaluate_transformer(baseline, heard, options, progress)?;
+            eval.heard = Some(on_heard.actions);
+            eval.heard_misses = on_heard.misses;
         }
         models.push(eval);
     } else {

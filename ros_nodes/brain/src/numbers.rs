@@ -196,6 +196,15 @@ pub fn parse_number(words: &[&str]) -> Option<f64> {
     if let Some(value) = fraction(&words) {
         return Some(value);
     }
+    // "100 and 80": whisper's digits for "one hundred and eighty".
+    if let [hundreds, "and", rest] = words.as_slice()
+        && let (Some(hundreds), Some(rest)) = (parse_digits(hundreds), parse_digits(rest))
+        && hundreds % 100 == 0
+        && (100..1000).contains(&hundreds)
+        && (1..100).contains(&rest)
+    {
+        return Some(f64::from(hundreds + rest));
+    }
     // "one and a half"; "one hundred and eighty" falls through to the integer words.
     if let Some(pos) = words.iter().position(|w| *w == "and")
         && let (Some(whole), Some(part)) = (parse_whole(&words[..pos]), fraction(&words[pos + 1..]))
@@ -217,9 +226,17 @@ pub fn parse_number(words: &[&str]) -> Option<f64> {
 fn parse_whole(words: &[&str]) -> Option<f64> {
     match words {
         ["a" | "an"] => Some(1.0),
-        [digits] if digits.bytes().all(|b| b.is_ascii_digit()) => digits.parse().ok(),
+        [word] if let Some(value) = parse_digits(word) => Some(f64::from(value)),
         _ => parse_integer_words(words).map(f64::from),
     }
+}
+
+/// A whole number written in digits ("180").
+fn parse_digits(word: &str) -> Option<u32> {
+    word.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| word.parse().ok())
+        .flatten()
 }
 
 fn tokens(text: &str) -> Vec<String> {
@@ -498,6 +515,16 @@ mod tests {
         assert_eq!(parse_number(&["two", "point", "five"]), Some(2.5));
         assert_eq!(parse_number(&["three", "quarters", "of", "a"]), Some(0.75));
         assert_eq!(parse_number(&["forward"]), None);
+    }
+
+    #[test]
+    fn whispers_digits_for_hundred_and_tens_join() {
+        assert_eq!(parse_number(&["100", "and", "80"]), Some(180.0));
+        assert_eq!(parse_number(&["300", "and", "60"]), Some(360.0));
+        // Not a hundred and its tens: two numbers.
+        assert_eq!(parse_number(&["2", "and", "3"]), None);
+        assert_eq!(parse_number(&["100", "and", "180"]), None);
+        assert_eq!(parse_number(&["100", "and", "0"]), None);
     }
 
     #[test]

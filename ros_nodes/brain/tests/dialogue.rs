@@ -169,6 +169,26 @@ fn quality_gate_status_describe_and_where_come_from_the_live_state() {
     let say = &describe.understanding.say;
     assert!(say.contains("book") && say.contains("phone"), "{say}");
 
+    // A status clause of a longer request says the live state too.
+    let then = ask(
+        &mut dialogue,
+        "system status and once that's done go to the kitchen",
+    );
+    assert_eq!(
+        then.understanding.actions,
+        [
+            Action::Status,
+            Action::Navigate {
+                target: PlaceId::Kitchen
+            }
+        ]
+    );
+    let say = &then.understanding.say;
+    assert!(
+        say.starts_with("I'm in the office and my battery is at 37 percent. Then "),
+        "{say}"
+    );
+
     let seen = ask(&mut dialogue, "where is my phone");
     assert!(seen.understanding.actions.is_empty());
     assert!(

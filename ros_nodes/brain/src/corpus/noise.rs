@@ -8,6 +8,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 
 use super::templates::TemplateSet;
+use crate::numbers;
 
 /// Probability that a filler is inserted.
 const FILLER_P: f64 = 0.35;
@@ -51,9 +52,12 @@ pub fn clean_transcript(text: &str) -> String {
 }
 
 /// `text` as plain words: lowercase, no punctuation but apostrophes and decimal points
-/// ("Go 1.5 meters, please." → "go 1.5 meters please").
+/// ("Go 1.5 meters, please." → "go 1.5 meters please"). A number run together with its unit,
+/// as whisper often writes it, is parted ("60cm" → "60 cm", "5M" → "5 m", "90°" → "90
+/// degrees"), so it reads as the same number and unit as when spoken in words.
 pub fn plain_words(text: &str) -> Vec<String> {
     text.to_lowercase()
+        .replace('°', " degrees ")
         .chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '\'' || c == '.' {
@@ -65,9 +69,28 @@ pub fn plain_words(text: &str) -> Vec<String> {
         .collect::<String>()
         .split_whitespace()
         // Keep decimal points ("1.5"), drop sentence dots.
-        .map(|w| w.trim_end_matches('.').to_owned())
+        .map(|w| w.trim_end_matches('.'))
         .filter(|w| !w.is_empty())
+        .flat_map(part_number_and_unit)
         .collect()
+}
+
+/// `["60", "cm"]` for "60cm" (a number, then a unit of length or "degrees"); other words
+/// whole.
+fn part_number_and_unit(word: &str) -> Vec<String> {
+    let parted = word
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|&at| at > 0)
+        .map(|at| word.split_at(at))
+        .filter(|(number, unit)| {
+            number.parse::<f64>().is_ok()
+                && (numbers::LengthUnit::from_word(unit).is_some()
+                    || matches!(*unit, "degree" | "degrees"))
+        });
+    match parted {
+        Some((number, unit)) => vec![number.to_owned(), unit.to_owned()],
+        None => vec![word.to_owned()],
+    }
 }
 
 /// A noisy transcript of `text` (see the module docs).
@@ -106,4 +129,24 @@ pub fn asr_noise(text: &str, set: &TemplateSet, rng: &mut StdRng) -> String {
         words.insert(at, filler.clone());
     }
     words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_part_numbers_whisper_ran_into_their_units() {
+        let plain = |text: &str| plain_words(text).join(" ");
+        assert_eq!(plain("Go 1.5 meters, please."), "go 1.5 meters please");
+        assert_eq!(plain("Move back 60cm."), "move back 60 cm");
+        assert_eq!(plain("Retreat 5M."), "retreat 5 m");
+        assert_eq!(plain("Travel forward 4.5m?"), "travel forward 4.5 m");
+        assert_eq!(plain("Back off about 5ft."), "back off about 5 ft");
+        assert_eq!(plain("Rotate 60-degree left."), "rotate 60 degree left");
+        assert_eq!(plain("Turn 90° right."), "turn 90 degrees right");
+        // Not a unit: the word stays whole.
+        assert_eq!(plain("Go to the 2nd room, 3pm."), "go to the 2nd room 3pm");
+        assert_eq!(plain("i7 and mp3"), "i7 and mp3");
+    }
 }
