@@ -40,6 +40,10 @@ pub struct HearArgs {
     /// Where the JSONL goes (one corpus example per line).
     #[arg(long, default_value = "target/heard-heldout.jsonl")]
     pub out: PathBuf,
+    /// Also write the same examples with the utterances as written, for `embodied eval
+    /// --heard` on them: the difference between the two scores is what recognition costs.
+    #[arg(long)]
+    pub written: Option<PathBuf>,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -75,22 +79,30 @@ pub fn run(args: &HearArgs) -> anyhow::Result<()> {
         .take(args.limit)
         .collect();
     let heard = hear(&clean, args.whisper.as_deref(), args.quiet)?;
-    if let Some(parent) = args.out.parent() {
-        std::fs::create_dir_all(parent)?;
+    write_jsonl(&args.out, &heard.examples)?;
+    if let Some(path) = &args.written {
+        write_jsonl(path, &heard.written)?;
     }
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(&args.out)
-            .with_context(|| format!("creating {}", args.out.display()))?,
-    );
-    for example in &heard.examples {
-        writeln!(file, "{}", serde_json::to_string(example)?)?;
-    }
-    file.flush()?;
     println!(
         "{} held-out utterances: {heard} -> {}",
         clean.len(),
         args.out.display()
     );
+    Ok(())
+}
+
+/// Writes one example per line.
+fn write_jsonl(path: &Path, examples: &[CorpusExample]) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    );
+    for example in examples {
+        writeln!(file, "{}", serde_json::to_string(example)?)?;
+    }
+    file.flush()?;
     Ok(())
 }
 
@@ -120,6 +132,8 @@ pub fn train_assistant(args: &brain::train::TrainAssistantArgs) -> anyhow::Resul
 struct Heard {
     /// The examples whose utterance was heard, with the transcript as the utterance.
     examples: Vec<CorpusExample>,
+    /// The same examples as written.
+    written: Vec<CorpusExample>,
     /// Utterances rejected or heard as nothing.
     not_heard: usize,
     /// Mean word error rate (a rejected utterance counts 1).
@@ -266,6 +280,7 @@ fn hear(examples: &[&CorpusExample], whisper: Option<&Path>, quiet: bool) -> any
     });
     let mut heard = Heard {
         examples: Vec::with_capacity(examples.len()),
+        written: Vec::with_capacity(examples.len()),
         not_heard: 0,
         word_error_rate: 0.0,
     };
@@ -301,6 +316,7 @@ fn hear(examples: &[&CorpusExample], whisper: Option<&Path>, quiet: bool) -> any
                     noisy: true,
                     ..(*example).clone()
                 });
+                heard.written.push((*example).clone());
             }
             Err(_) => {
                 heard.not_heard += 1;
