@@ -78,7 +78,8 @@ impl ModelIo {
 pub struct Turn {
     /// The parsed answer.
     pub output: ModelOutput,
-    /// The answer text with its placeholders restored (what [`ModelOutput::parse`] read).
+    /// The answer text with its placeholders restored (what [`ModelOutput::parse`] read, with
+    /// the grounding's sentence where [`Turn::replaced_say`] says so).
     pub text: String,
     /// The model's input text, with placeholders.
     pub model_input: String,
@@ -90,6 +91,9 @@ pub struct Turn {
     pub answer_tokens: usize,
     /// Wall time of the turn: prompt prefill plus constrained decoding.
     pub elapsed: Duration,
+    /// The model's say text where it disagreed with the grounding and the grounding's own
+    /// sentence is said instead (of each clause so replaced, for a request of several).
+    pub replaced_say: Option<String>,
 }
 
 /// Feeds `prompt` into `state` and decodes the answer under the grammar; on error the state is
@@ -125,9 +129,13 @@ pub(crate) fn respond_with<M: Decoder>(
             let Ok(clause_prompt) = Prompt::new(prompt.grounding.clone(), clause) else {
                 break;
             };
-            let mut turn = respond_clause(model, tokenizer, io, &mut working, &clause_prompt)?;
-            ground_clause(&mut turn, &prompt.grounding);
-            turns.push(turn);
+            turns.push(respond_clause(
+                model,
+                tokenizer,
+                io,
+                &mut working,
+                &clause_prompt,
+            )?);
         }
         let asking = turns.iter().filter(|t| !t.output.steps.is_empty()).count();
         if turns.len() == clauses.len()
@@ -144,21 +152,21 @@ pub(crate) fn respond_with<M: Decoder>(
     Ok(turn)
 }
 
-/// A status or describe clause of a request says what the grounding holds, as a whole answer
-/// does (the dialogue manager checks a whole answer against the live state but cannot pick a
-/// clause out of a joined one, and the model does not always copy the battery figure: "report
-/// status then go to the kitchen" was answered with another room and charge).
-fn ground_clause(turn: &mut Turn, grounding: &crate::Grounding) {
+/// A status or describe answer says what the grounding holds
+/// ([`crate::dialogue::state::enforce_grounding`]); checked per clause, as the model does not
+/// always copy the battery figure ("report status then go to the kitchen" was answered with
+/// another room and charge), and a joined answer can no longer be taken apart. Returns the
+/// say text replaced.
+fn ground(output: &mut ModelOutput, grounding: &crate::Grounding) -> Option<String> {
     let state = crate::dialogue::state::RobotState {
         room: grounding.room,
         battery_pct: grounding.battery_pct,
         perceived: grounding.perceived.clone(),
     };
-    let (mut understanding, _) = turn.output.clone().into_parts();
-    if crate::dialogue::state::enforce_grounding(&mut understanding, &state).is_some() {
-        turn.output.say = understanding.say;
-        turn.text = turn.output.to_text();
-    }
+    let (mut understanding, _) = output.clone().into_parts();
+    let replaced = crate::dialogue::state::enforce_grounding(&mut understanding, &state)?;
+    output.say = understanding.say;
+    Some(replaced)
 }
 
 /// [`respond_with`] at the start of a conversation in the default grounding.
@@ -217,8 +225,13 @@ fn respond_clause<M: Decoder>(
         answer_tokens += 1;
     }
     tracing::debug!(input = %model_input, answer = %generation.text, "model turn");
-    let text = slots.restore(&generation.text)?;
-    let output = ModelOutput::parse(&text)?;
+    let restored = slots.restore(&generation.text)?;
+    let mut output = ModelOutput::parse(&restored)?;
+    let replaced_say = ground(&mut output, &prompt.grounding);
+    let text = match replaced_say {
+        Some(_) => output.to_text(),
+        None => restored,
+    };
     *state = working;
     Ok(Turn {
         output,
@@ -228,6 +241,7 @@ fn respond_clause<M: Decoder>(
         prompt_tokens: prompt_ids.len(),
         answer_tokens,
         elapsed: started.elapsed(),
+        replaced_say,
     })
 }
 
@@ -245,6 +259,10 @@ impl Turn {
             joined.prompt_tokens += turn.prompt_tokens;
             joined.answer_tokens += turn.answer_tokens;
             joined.elapsed += turn.elapsed;
+            joined.replaced_say = match (joined.replaced_say, turn.replaced_say) {
+                (Some(a), Some(b)) => Some(format!("{a} ¦ {b}")),
+                (a, b) => a.or(b),
+            };
         }
         joined.text = joined.output.to_text();
         Some(joined)

@@ -10,8 +10,8 @@
 //! 2. builds the [`Prompt`] (room, battery, perceived objects, facts, utterance) and lets the
 //!    model answer under the output grammar (only known places and objects can be named, so an
 //!    unknown place gets a clarification, never an invented target);
-//! 3. checks that status and describe answers agree with the live state
-//!    ([`state::enforce_grounding`]);
+//! 3. status and describe answers, each clause of a longer request too, say the live state the
+//!    prompt carries (checked as the model answers: [`state::enforce_grounding`]);
 //! 4. executes the answer's memory operations (remember, overwrite on correction, forget) and
 //!    records the turn as an episode, in one memory transaction.
 //!
@@ -153,7 +153,7 @@ pub struct Reply {
     pub facts: Vec<Fact>,
     /// The model's input text.
     pub prompt: String,
-    /// The model's output text, as decoded.
+    /// The model's output text, as decoded (with the state's sentence where `replaced_say`).
     pub model_text: String,
     /// The model's say text when the state check replaced it.
     pub replaced_say: Option<String>,
@@ -347,8 +347,11 @@ impl Dialogue {
         let prompt = Prompt::new(grounding, read)?;
         let turn = self.conversation.respond(&prompt)?;
         let inferred = Instant::now();
-        let (mut understanding, memory_ops) = turn.output.into_parts();
-        let replaced_say = state::enforce_grounding(&mut understanding, &self.state);
+        let replaced_say = turn.replaced_say;
+        let (understanding, memory_ops) = turn.output.into_parts();
+        if let Some(model_say) = &replaced_say {
+            tracing::warn!(%model_say, state_say = %understanding.say, "answer disagreed with the robot's state; said the state instead");
+        }
         let episode = self.options.record_episodes.then(|| embodied_memory::Turn {
             session: self.options.session.clone(),
             utterance_id: info.utterance_id.clone(),

@@ -228,7 +228,6 @@ pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) 
         }
         _ => None,
     }?;
-    tracing::warn!(model_say = %understanding.say, state_say = %replacement, "answer disagreed with the robot's state; said the state instead");
     Some(std::mem::replace(&mut understanding.say, replacement))
 }
 
