@@ -11,7 +11,9 @@
 //!    model answer under the output grammar (only known places and objects can be named, so an
 //!    unknown place gets a clarification, never an invented target);
 //! 3. status and describe answers, each clause of a longer request too, say the live state the
-//!    prompt carries (checked as the model answers: [`state::enforce_grounding`]);
+//!    prompt carries (checked as the model answers: [`state::enforce_grounding`]); one that
+//!    follows a step moving the robot ("go to the kitchen and tell me what you see") promises
+//!    the answer instead ([`state::defer_state_answers`]), which the node says on arrival;
 //! 4. executes the answer's memory operations (remember, overwrite on correction, forget) and
 //!    records the turn as an episode, in one memory transaction.
 //!
@@ -104,6 +106,10 @@ pub struct DialogueOptions {
     /// Whether taught wordings are rewritten into utterances before the model reads them
     /// (off: only what consolidation put into the weights is known).
     pub use_taught: bool,
+    /// Whether a status or describe step after a motion is promised rather than answered
+    /// ([`state::defer_state_answers`]); on where something answers it on arrival (the node's
+    /// outcome reports).
+    pub defer_state_answers: bool,
 }
 
 impl Default for DialogueOptions {
@@ -114,6 +120,7 @@ impl Default for DialogueOptions {
             max_utterance_chars: MAX_UTTERANCE_CHARS,
             record_episodes: true,
             use_taught: true,
+            defer_state_answers: true,
         }
     }
 }
@@ -348,7 +355,10 @@ impl Dialogue {
         let turn = self.conversation.respond(&prompt)?;
         let inferred = Instant::now();
         let replaced_say = turn.replaced_say;
-        let (understanding, memory_ops) = turn.output.into_parts();
+        let (mut understanding, memory_ops) = turn.output.into_parts();
+        if self.options.defer_state_answers {
+            state::defer_state_answers(&mut understanding);
+        }
         if let Some(model_say) = &replaced_say {
             tracing::warn!(%model_say, state_say = %understanding.say, "answer disagreed with the robot's state; said the state instead");
         }

@@ -337,6 +337,54 @@ async fn what_do_you_see_names_only_objects_in_view() {
     }
 }
 
+/// "Go to the kitchen and tell me what you see": the answer comes from the kitchen, on
+/// arrival, not from the room the robot was asked in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_look_after_a_drive_is_answered_on_arrival() {
+    let Some((report, json)) = scenario(
+        "living room",
+        FAST,
+        vec![say("go to the kitchen and then tell me what you see")],
+        |_| {},
+    )
+    .await
+    else {
+        return;
+    };
+    assert!(
+        report.tasks.iter().any(|t| t.outcome == "succeeded"
+            && t.steps
+                .iter()
+                .map(|s| s.kind.as_str())
+                .eq(["NAVIGATE", "DESCRIBE"])),
+        "{json}"
+    );
+    assert_eq!(report.final_room.as_deref(), Some("kitchen"), "{json}");
+    let map = map();
+    for reply in &report.replies {
+        assert!(
+            !reply.text.contains("in the living room I can see"),
+            "described the room it left: {json}"
+        );
+    }
+    let described: Vec<_> = report
+        .replies
+        .iter()
+        .filter(|r| r.kind == "report" && r.text.contains("in the kitchen"))
+        .collect();
+    assert_eq!(
+        described.len(),
+        1,
+        "no single report from the kitchen: {json}"
+    );
+    let named = objects_named(&map, &described[0].text);
+    assert!(
+        named.iter().all(|o| described[0].in_view.contains(o)),
+        "{named:?} named but not in view ({:?}): {json}",
+        described[0].in_view
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_command_interrupts_a_long_reply_and_is_served() {
     let interrupt = Command {

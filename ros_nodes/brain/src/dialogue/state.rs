@@ -1,5 +1,6 @@
 //! The robot's live state as the dialogue sees it (room, battery, what it perceives), its
-//! `--state` JSON form, and the check that status and describe answers agree with it.
+//! `--state` JSON form, the check that status and describe answers agree with it, and the
+//! status and describe steps that can only be answered once the robot has moved.
 
 use std::collections::BTreeSet;
 
@@ -231,6 +232,57 @@ pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) 
     Some(std::mem::replace(&mut understanding.say, replacement))
 }
 
+/// The status and describe steps of `actions` that come after a step moving the robot
+/// ("go to the kitchen and tell me what you see"): what they report depends on where the
+/// robot will be, so the node answers them when the planner reaches them, not from the state
+/// at the time of asking.
+pub fn deferred_steps(actions: &[Action]) -> Vec<usize> {
+    let reports = |action: &Action| matches!(action, Action::Describe | Action::Status);
+    let Some(first_motion) = actions
+        .iter()
+        .position(|action| !reports(action) && !matches!(action, Action::Stop))
+    else {
+        return Vec::new();
+    };
+    (first_motion + 1..actions.len())
+        .filter(|&i| reports(&actions[i]))
+        .collect()
+}
+
+/// What the robot says on reaching a status or describe step, from the live state; `None` for
+/// other steps.
+pub fn state_sentence(action: &Action, state: &RobotState) -> Option<String> {
+    match action {
+        Action::Status => Some(status_sentence(state)),
+        Action::Describe => Some(describe_sentence(state)),
+        _ => None,
+    }
+}
+
+/// In the say text of a request of several steps ("Going to the kitchen. Then here in the
+/// living room I can see the cup."), replaces what a [`deferred_steps`] step says about the
+/// present state with a promise to answer there ("Then I'll tell you what I see."). Needs one
+/// sentence per step, as the model words steps; returns whether the text changed.
+pub fn defer_state_answers(understanding: &mut Understanding) -> bool {
+    let deferred = deferred_steps(&understanding.actions);
+    if deferred.is_empty() {
+        return false;
+    }
+    let mut sentences: Vec<&str> = understanding.say.split(" Then ").collect();
+    if sentences.len() != understanding.actions.len() {
+        tracing::debug!(say = %understanding.say, "say text not one sentence per step; not deferred");
+        return false;
+    }
+    for &i in &deferred {
+        sentences[i] = match understanding.actions[i] {
+            Action::Describe => "I'll tell you what I see.",
+            _ => "I'll tell you how I'm doing.",
+        };
+    }
+    understanding.say = sentences.join(" Then ");
+    true
+}
+
 /// Whether `phrase` occurs in lowercase `text` as whole words.
 fn contains_phrase(text: &str, phrase: &str) -> bool {
     let padded: String = format!(
@@ -368,6 +420,48 @@ mod tests {
             say: say.into(),
             actions: vec![action],
         }
+    }
+
+    #[test]
+    fn status_and_describe_after_a_motion_are_promised_not_answered() {
+        let go_and_look = vec![
+            Action::Navigate {
+                target: PlaceId::Kitchen,
+            },
+            Action::Describe,
+        ];
+        assert_eq!(deferred_steps(&go_and_look), [1]);
+        let mut understanding = Understanding {
+            say: "Going to the kitchen. Then here in the living room I can see the cup.".into(),
+            actions: go_and_look,
+        };
+        assert!(defer_state_answers(&mut understanding));
+        assert_eq!(
+            understanding.say,
+            "Going to the kitchen. Then I'll tell you what I see."
+        );
+        // Asked before moving (or after stopping), the answer is the present state.
+        let look_then_go = [
+            Action::Status,
+            Action::Stop,
+            Action::Describe,
+            Action::Turn { angle_deg: 90.0 },
+            Action::Status,
+        ];
+        assert_eq!(deferred_steps(&look_then_go), [4]);
+        assert!(deferred_steps(&[Action::Describe]).is_empty());
+        // A say text that is not one sentence per step is left as it is.
+        let mut whole = Understanding {
+            say: "Going to the kitchen to have a look.".into(),
+            actions: vec![
+                Action::Navigate {
+                    target: PlaceId::Kitchen,
+                },
+                Action::Status,
+            ],
+        };
+        assert!(!defer_state_answers(&mut whole));
+        assert_eq!(whole.say, "Going to the kitchen to have a look.");
     }
 
     #[test]

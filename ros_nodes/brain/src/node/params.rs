@@ -45,7 +45,9 @@ pub struct Params {
     pub queue_depth: u32,
     /// Record each turn (utterance, reply, actions, timings) as an episode in the memory.
     pub record_episodes: bool,
-    /// Say how tasks ended ("I'm in the kitchen now", "I couldn't find the keys in the office").
+    /// Say how tasks ended ("I'm in the kitchen now", "I couldn't find the keys in the office"),
+    /// and answer a status or describe step after a motion on arrival (off: answered when
+    /// asked).
     pub report_outcomes: bool,
     /// Language tag of the replies.
     pub language: String,

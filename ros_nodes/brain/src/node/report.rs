@@ -1,5 +1,6 @@
 //! What the brain says unprompted about the tasks it gave the planner ("I'm in the kitchen
-//! now", "I couldn't find the keys in the office"), and the kind of each reply.
+//! now", "I couldn't find the keys in the office", what it sees on arriving where it was asked
+//! to look), and the kind of each reply.
 
 use std::collections::VecDeque;
 
@@ -7,6 +8,8 @@ use embodied_msgs::msg::{AssistantReply, TaskStatus};
 use embodied_world::PlaceId;
 
 use crate::actions::{Action, Destination, Understanding};
+use crate::dialogue::RobotState;
+use crate::dialogue::state;
 
 /// Tasks remembered for reporting; older ones are dropped (the planner replaces tasks, so only
 /// the last few can still end).
@@ -36,10 +39,20 @@ pub struct OutcomeReport {
     pub kind: u8,
 }
 
-/// Follows the brain's tasks through `/planner/status` and words how each ended, once.
+/// A task being followed, with the status and describe steps still to answer.
+#[derive(Debug)]
+struct Tracked {
+    task: IssuedTask,
+    /// [`state::deferred_steps`] not answered yet, in order.
+    deferred: VecDeque<usize>,
+}
+
+/// Follows the brain's tasks through `/planner/status` and words how each ended, once, and
+/// the status and describe steps it promised to answer on the way ("go to the kitchen and
+/// tell me what you see"), as the planner passes them.
 #[derive(Debug, Default)]
 pub struct Outcomes {
-    tracked: VecDeque<IssuedTask>,
+    tracked: VecDeque<Tracked>,
 }
 
 impl Outcomes {
@@ -48,54 +61,76 @@ impl Outcomes {
         if self.tracked.len() == TRACKED_TASKS {
             self.tracked.pop_front();
         }
-        self.tracked.push_back(task);
+        let deferred = state::deferred_steps(&task.actions).into();
+        self.tracked.push_back(Tracked { task, deferred });
     }
 
-    /// The report for `status`, when it ends one of the brain's tasks in a way worth saying;
-    /// `robot_room` is the room the robot is in (where it searched, where it arrived). A
-    /// task ends once: later statuses for it are ignored. Cancelled tasks are not reported
-    /// (the user stopped them or asked for something else, and the brain already answered).
-    pub fn on_status(
-        &mut self,
-        status: &TaskStatus,
-        robot_room: Option<PlaceId>,
-    ) -> Option<OutcomeReport> {
-        let terminal = matches!(
-            status.state,
-            TaskStatus::STATE_SUCCEEDED
-                | TaskStatus::STATE_FAILED
-                | TaskStatus::STATE_CANCELED
-                | TaskStatus::STATE_REJECTED
-        );
-        if !terminal {
-            return None;
-        }
+    /// The report for `status`, when it ends one of the brain's tasks in a way worth saying or
+    /// passes a status or describe step the reply promised; `here` is the robot's live state
+    /// (its room where it searched or arrived, what it sees there). A task ends once: later
+    /// statuses for it are ignored. Cancelled tasks are not reported (the user stopped them or
+    /// asked for something else, and the brain already answered).
+    pub fn on_status(&mut self, status: &TaskStatus, here: &RobotState) -> Option<OutcomeReport> {
         let at = self
             .tracked
             .iter()
-            .position(|task| task.task_id == status.task_id)?;
-        let task = self.tracked.remove(at)?;
+            .position(|tracked| tracked.task.task_id == status.task_id)?;
         let step_index = usize::try_from(status.step_index).unwrap_or(usize::MAX);
-        let (text, kind) = match status.state {
-            TaskStatus::STATE_SUCCEEDED => (
-                success_text(task.actions.last()?, robot_room)?,
-                AssistantReply::KIND_REPORT,
-            ),
-            TaskStatus::STATE_FAILED => failure_text(
-                status.error_code,
-                task.actions.get(step_index).or(task.actions.last()),
-                robot_room,
-            ),
-            TaskStatus::STATE_REJECTED => (
-                "Sorry, I couldn't start that.".to_owned(),
-                AssistantReply::KIND_ERROR,
-            ),
+        // Steps before this one are done.
+        let done_before = match status.state {
+            TaskStatus::STATE_EXECUTING | TaskStatus::STATE_FAILED => step_index,
+            TaskStatus::STATE_SUCCEEDED => usize::MAX,
+            TaskStatus::STATE_CANCELED | TaskStatus::STATE_REJECTED => {
+                let tracked = self.tracked.remove(at)?;
+                return (status.state == TaskStatus::STATE_REJECTED).then(|| OutcomeReport {
+                    task_id: tracked.task.task_id,
+                    utterance_id: tracked.task.utterance_id,
+                    text: "Sorry, I couldn't start that.".to_owned(),
+                    kind: AssistantReply::KIND_ERROR,
+                });
+            }
             _ => return None,
         };
+        let tracked = self.tracked.get_mut(at)?;
+        let utterance_id = tracked.task.utterance_id.clone();
+        let mut sentences = Vec::new();
+        while let Some(&step) = tracked.deferred.front().filter(|&&step| step < done_before) {
+            tracked.deferred.pop_front();
+            sentences.extend(
+                tracked
+                    .task
+                    .actions
+                    .get(step)
+                    .and_then(|action| state::state_sentence(action, here)),
+            );
+        }
+        let mut kind = AssistantReply::KIND_REPORT;
+        if status.state != TaskStatus::STATE_EXECUTING {
+            let tracked = self.tracked.remove(at)?;
+            let actions = &tracked.task.actions;
+            if status.state == TaskStatus::STATE_SUCCEEDED {
+                sentences.extend(
+                    actions
+                        .last()
+                        .and_then(|last| success_text(last, here.room)),
+                );
+            } else {
+                let (text, failure_kind) = failure_text(
+                    status.error_code,
+                    actions.get(step_index).or(actions.last()),
+                    here.room,
+                );
+                sentences.push(text);
+                kind = failure_kind;
+            }
+        }
+        if sentences.is_empty() {
+            return None;
+        }
         Some(OutcomeReport {
-            task_id: task.task_id,
-            utterance_id: task.utterance_id,
-            text,
+            task_id: status.task_id.clone(),
+            utterance_id,
+            text: sentences.join(" "),
             kind,
         })
     }
@@ -111,7 +146,7 @@ fn place_phrase(place: PlaceId) -> String {
 
 /// What to say when a task whose last step is `last` succeeded; `None` when the reply
 /// already said it all (stop, describe, status).
-fn success_text(last: &Action, robot_room: Option<PlaceId>) -> Option<String> {
+fn success_text(last: &Action, robot_room: PlaceId) -> Option<String> {
     Some(match *last {
         Action::Navigate { target } => format!("I'm {} now.", place_phrase(target)),
         Action::Bring {
@@ -122,21 +157,14 @@ fn success_text(last: &Action, robot_room: Option<PlaceId>) -> Option<String> {
             object,
             to: Destination::Place(place),
         } => format!("I've taken the {object} to the {place}."),
-        Action::Find { object } => match robot_room {
-            Some(room) => format!("I found the {object} {}.", place_phrase(room)),
-            None => format!("I found the {object}."),
-        },
+        Action::Find { object } => format!("I found the {object} {}.", place_phrase(robot_room)),
         Action::Move { .. } | Action::Turn { .. } => "Done.".to_owned(),
         Action::Stop | Action::Describe | Action::Status => return None,
     })
 }
 
 /// What to say when the step `failed` failed with the planner's `error_code`.
-fn failure_text(
-    error_code: u8,
-    failed: Option<&Action>,
-    robot_room: Option<PlaceId>,
-) -> (String, u8) {
+fn failure_text(error_code: u8, failed: Option<&Action>, robot_room: PlaceId) -> (String, u8) {
     let report = AssistantReply::KIND_REPORT;
     let text = match error_code {
         TaskStatus::ERROR_OBJECT_NOT_FOUND => {
@@ -146,10 +174,7 @@ fn failure_text(
                 }
                 _ => "it".to_owned(),
             };
-            match robot_room {
-                Some(room) => format!("I couldn't find {object} {}.", place_phrase(room)),
-                None => format!("I couldn't find {object}."),
-            }
+            format!("I couldn't find {object} {}.", place_phrase(robot_room))
         }
         TaskStatus::ERROR_NO_PATH => match failed {
             Some(Action::Navigate { target }) => format!("I couldn't find a way to the {target}."),
@@ -203,6 +228,13 @@ mod tests {
         }
     }
 
+    fn in_room(room: PlaceId) -> RobotState {
+        RobotState {
+            room,
+            ..RobotState::default()
+        }
+    }
+
     fn issue(outcomes: &mut Outcomes, task_id: &str, actions: Vec<Action>) {
         outcomes.issued(IssuedTask {
             task_id: task_id.into(),
@@ -222,20 +254,26 @@ mod tests {
             }],
         );
         assert_eq!(
-            outcomes.on_status(&status("t1", TaskStatus::STATE_EXECUTING, 0, 0), None),
+            outcomes.on_status(
+                &status("t1", TaskStatus::STATE_EXECUTING, 0, 0),
+                &RobotState::default()
+            ),
             None
         );
         let report = outcomes
             .on_status(
                 &status("t1", TaskStatus::STATE_SUCCEEDED, 0, 0),
-                Some(PlaceId::Kitchen),
+                &in_room(PlaceId::Kitchen),
             )
             .unwrap();
         assert_eq!(report.text, "I'm in the kitchen now.");
         assert_eq!(report.utterance_id, "u-t1");
         assert_eq!(report.kind, AssistantReply::KIND_REPORT);
         assert_eq!(
-            outcomes.on_status(&status("t1", TaskStatus::STATE_SUCCEEDED, 0, 0), None),
+            outcomes.on_status(
+                &status("t1", TaskStatus::STATE_SUCCEEDED, 0, 0),
+                &RobotState::default()
+            ),
             None
         );
 
@@ -259,27 +297,99 @@ mod tests {
                     TaskStatus::ERROR_OBJECT_NOT_FOUND,
                     1,
                 ),
-                Some(PlaceId::Office),
+                &in_room(PlaceId::Office),
             )
             .unwrap();
         assert_eq!(report.text, "I couldn't find the keys in the office.");
     }
 
     #[test]
+    fn promised_status_and_describe_are_answered_where_the_planner_reaches_them() {
+        use crate::prompt::Perceived;
+        let mut outcomes = Outcomes::default();
+        issue(
+            &mut outcomes,
+            "t1",
+            vec![
+                Action::Navigate {
+                    target: PlaceId::Kitchen,
+                },
+                Action::Describe,
+                Action::Navigate {
+                    target: PlaceId::Office,
+                },
+                Action::Status,
+            ],
+        );
+        let mut kitchen = in_room(PlaceId::Kitchen);
+        kitchen.battery_pct = 64;
+        kitchen.perceived.push(Perceived {
+            label: "apple".into(),
+            room: PlaceId::Kitchen,
+        });
+        // Still driving to the kitchen: nothing to say yet.
+        let driving = status("t1", TaskStatus::STATE_EXECUTING, 0, 0);
+        assert_eq!(
+            outcomes.on_status(&driving, &in_room(PlaceId::Hallway)),
+            None
+        );
+        // The describe step is done: what the kitchen holds, once.
+        let described = status("t1", TaskStatus::STATE_EXECUTING, 0, 2);
+        let report = outcomes.on_status(&described, &kitchen).unwrap();
+        assert_eq!(report.text, "Here in the kitchen I can see the apple.");
+        assert_eq!(report.kind, AssistantReply::KIND_REPORT);
+        assert_eq!(outcomes.on_status(&described, &kitchen), None);
+        // At the end, the status from the office; the last step already said it all.
+        let mut office = in_room(PlaceId::Office);
+        office.battery_pct = 61;
+        let done = status("t1", TaskStatus::STATE_SUCCEEDED, 0, 3);
+        let report = outcomes.on_status(&done, &office).unwrap();
+        assert_eq!(
+            report.text,
+            "I'm in the office and my battery is at 61 percent."
+        );
+        assert_eq!(outcomes.on_status(&done, &office), None);
+
+        // A task failing before the promised step says why, not the state.
+        issue(
+            &mut outcomes,
+            "t2",
+            vec![
+                Action::Navigate {
+                    target: PlaceId::Bedroom,
+                },
+                Action::Describe,
+            ],
+        );
+        let blocked = status("t2", TaskStatus::STATE_FAILED, TaskStatus::ERROR_BLOCKED, 0);
+        let report = outcomes.on_status(&blocked, &kitchen).unwrap();
+        assert_eq!(report.text, "Something is blocking my way, so I stopped.");
+    }
+
+    #[test]
     fn other_tasks_cancellations_and_answered_steps_stay_silent() {
         let mut outcomes = Outcomes::default();
         assert_eq!(
-            outcomes.on_status(&status("foreign", TaskStatus::STATE_SUCCEEDED, 0, 0), None),
+            outcomes.on_status(
+                &status("foreign", TaskStatus::STATE_SUCCEEDED, 0, 0),
+                &RobotState::default()
+            ),
             None
         );
         issue(&mut outcomes, "t1", vec![Action::Turn { angle_deg: 90.0 }]);
         assert_eq!(
-            outcomes.on_status(&status("t1", TaskStatus::STATE_CANCELED, 0, 0), None),
+            outcomes.on_status(
+                &status("t1", TaskStatus::STATE_CANCELED, 0, 0),
+                &RobotState::default()
+            ),
             None
         );
         issue(&mut outcomes, "t2", vec![Action::Status]);
         assert_eq!(
-            outcomes.on_status(&status("t2", TaskStatus::STATE_SUCCEEDED, 0, 0), None),
+            outcomes.on_status(
+                &status("t2", TaskStatus::STATE_SUCCEEDED, 0, 0),
+                &RobotState::default()
+            ),
             None
         );
         for i in 0..40 {
@@ -315,7 +425,10 @@ mod tests {
                 }],
             );
             let report = outcomes
-                .on_status(&status(&id, TaskStatus::STATE_FAILED, code, 0), None)
+                .on_status(
+                    &status(&id, TaskStatus::STATE_FAILED, code, 0),
+                    &RobotState::default(),
+                )
                 .unwrap();
             assert_eq!(report.text, text);
         }
@@ -323,7 +436,7 @@ mod tests {
         let report = outcomes
             .on_status(
                 &status("x", TaskStatus::STATE_FAILED, TaskStatus::ERROR_INTERNAL, 0),
-                None,
+                &RobotState::default(),
             )
             .unwrap();
         assert_eq!(report.kind, AssistantReply::KIND_ERROR);

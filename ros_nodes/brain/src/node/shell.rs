@@ -568,6 +568,8 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
         max_facts: usize::try_from(params.max_facts).unwrap_or(usize::MAX),
         max_utterance_chars: usize::try_from(params.max_utterance_chars).unwrap_or(usize::MAX),
         record_episodes: params.record_episodes,
+        // Promised answers are said by the outcome reports.
+        defer_state_answers: params.report_outcomes,
         ..DialogueOptions::default()
     };
     let mut dialogue = Dialogue::new(&model, memory, aliases.clone(), options);
@@ -675,8 +677,11 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
                     continue;
                 }
                 let position = &status.robot_pose.position;
-                let room = room_at(map.as_ref(), position.x, position.y).or(Some(state.room));
-                if let Some(report) = outputs.outcomes.on_status(&status, room) {
+                let mut here = state.clone();
+                if let Some(room) = room_at(map.as_ref(), position.x, position.y) {
+                    here.room = room;
+                }
+                if let Some(report) = outputs.outcomes.on_status(&status, &here) {
                     outputs.say(io, Spoken {
                         utterance_id: &report.utterance_id,
                         kind: report.kind,
