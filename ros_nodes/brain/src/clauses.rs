@@ -46,10 +46,16 @@ pub struct Joiners {
     pub openers: BTreeSet<String>,
 }
 
-/// A word as joiners compare it: lowercase, without surrounding punctuation.
+/// A word as joiners compare it: lowercase, without surrounding punctuation; whisper's "your"
+/// and "youre" for "you're" ("when your done", "once youre there") read as "you're".
 fn normalized(word: &str) -> String {
-    word.trim_matches(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .to_lowercase()
+    let word = word
+        .trim_matches(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .to_lowercase();
+    match word.as_str() {
+        "your" | "youre" => "you're".to_owned(),
+        _ => word,
+    }
 }
 
 impl Joiners {
@@ -312,6 +318,14 @@ mod tests {
             ]
         );
         assert_eq!(j.openers, BTreeSet::from(["first".to_owned()]));
+    }
+
+    #[test]
+    fn whispers_your_for_youre_still_joins() {
+        assert_eq!(
+            joiners().split("Go to the kitchen and once your there, turn to your left."),
+            ["Go to the kitchen", "turn to your left."]
+        );
     }
 
     #[test]
