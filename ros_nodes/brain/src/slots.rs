@@ -449,12 +449,21 @@ impl Slots {
                     text: text.to_owned(),
                     reason: format!("placeholder {}{index} is not bound", char::from(byte)),
                 })?;
+                i += 2;
                 if in_steps {
                     out.push_str(&value.to_lowercase());
                 } else {
                     out.push_str(&value);
+                    // "N1 meters" of one: "1 meter".
+                    if value == "1"
+                        && let Some(unit) = [" meters", " degrees"]
+                            .into_iter()
+                            .find(|unit| text[i..].starts_with(unit))
+                    {
+                        out.push_str(&unit[..unit.len() - 1]);
+                        i += unit.len();
+                    }
                 }
-                i += 2;
                 continue;
             }
             in_steps |= byte == b'|';
@@ -594,7 +603,12 @@ impl<F: Fn(&str) -> bool> Namer<'_, F> {
 
     /// The number at the start of `words` (and its unit), as a slot and the words it used.
     fn number_at(&mut self, words: &[Word<'_>]) -> Option<(String, usize)> {
-        if !is_number_word(&words.first()?.core) {
+        let first = &words.first()?.core;
+        // "a meter", "half a meter", "a quarter of a meter" are numbers of a length unit, as
+        // "one meter" is (left to the model, "a meter" came out as half of one, a phrase only
+        // a word away); before anything else ("half a turn", "a bit") they stay words.
+        let needs_unit = !is_number_word(first);
+        if needs_unit && !matches!(first.as_str(), "a" | "an" | "half") {
             return None;
         }
         let (value, len) = (1..=words.len().min(6)).rev().find_map(|len| {
@@ -611,6 +625,15 @@ impl<F: Fn(&str) -> bool> Namer<'_, F> {
             return None;
         }
         let unit = words.get(len).and_then(|w| LengthUnit::from_word(&w.core));
+        if needs_unit && unit.is_none() {
+            return None;
+        }
+        // "a meter and a half"
+        let and_a_half = unit.is_some()
+            && words
+                .get(len + 1..len + 4)
+                .is_some_and(|w| w.iter().map(|w| w.core.as_str()).eq(["and", "a", "half"]));
+        let value = value + if and_a_half { 0.5 } else { 0.0 };
         let (value, unit_text) = match unit {
             Some(unit) => (numbers::round2(value * unit.metres()), Some("meters")),
             None => (value, None),
@@ -619,12 +642,13 @@ impl<F: Fn(&str) -> bool> Namer<'_, F> {
             return None;
         }
         let slot = self.slots.bind_number(format_decimal(value))?;
-        let last = &words[len - 1 + usize::from(unit.is_some())];
+        let used = len + usize::from(unit.is_some()) + if and_a_half { 3 } else { 0 };
+        let last = &words[used - 1];
         let text = match unit_text {
             Some(unit) => format!("{}{slot} {unit}{}", words[0].lead, last.trail),
             None => format!("{}{slot}{}", words[0].lead, last.trail),
         };
-        Some((text, len + usize::from(unit.is_some())))
+        Some((text, used))
     }
 }
 
@@ -743,6 +767,37 @@ mod tests {
         assert_eq!(slots.restore(&abstract_answer).unwrap(), answer);
         assert_eq!(slots.restore("Ok.|move -N1").unwrap(), "Ok.|move -3.05");
         assert!(slots.restore("Ok.|nav P1").is_err());
+    }
+
+    #[test]
+    fn a_unit_is_one_of_it_and_a_half_more_joins() {
+        let cases = [
+            ("go forward a meter", "go forward N1 meters", "1"),
+            (
+                "move a foot forward please",
+                "move N1 meters forward please",
+                "0.3",
+            ),
+            ("go back a meter and a half", "go back N1 meters", "1.5"),
+            ("two feet and a half", "N1 meters", "0.76"),
+            ("go back half a meter", "go back N1 meters", "0.5"),
+            ("go back a quarter of a meter", "go back N1 meters", "0.25"),
+        ];
+        for (utterance, expected, value) in cases {
+            let (text, slots) = abstracted(Grounding::default(), utterance);
+            assert_eq!(text, format!("room living room|bat 80|u {expected}"));
+            assert_eq!(slots.restore("|move N1").unwrap(), format!("|move {value}"));
+        }
+        let (_, slots) = abstracted(Grounding::default(), "go forward a meter");
+        assert_eq!(
+            slots.restore("Moving forward N1 meters.|move N1").unwrap(),
+            "Moving forward 1 meter.|move 1"
+        );
+        // Before anything but a unit they are left as they are.
+        let (text, _) = abstracted(Grounding::default(), "go to a kitchen");
+        assert_eq!(text, "room living room|bat 80|u go to a P1");
+        let (text, slots) = abstracted(Grounding::default(), "turn left half a turn");
+        assert_eq!(slots.count(SlotKind::Number), 0, "{text}");
     }
 
     #[test]
