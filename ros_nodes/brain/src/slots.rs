@@ -454,6 +454,16 @@ impl Slots {
                     out.push_str(&value.to_lowercase());
                 } else {
                     out.push_str(&value);
+                    // The model cannot tell a plural behind `O1`: "the keys are".
+                    if kind == SlotKind::Object
+                        && let Some(object) = ObjectId::from_name(&value)
+                        && crate::corpus::generate::be(object) == "are"
+                        && text[i..].starts_with(" is")
+                        && !text[i + 3..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                    {
+                        out.push_str(" are");
+                        i += 3;
+                    }
                     // "N1 meters" of one: "1 meter".
                     if value == "1"
                         && let Some(unit) = [" meters", " degrees"]
@@ -788,6 +798,13 @@ mod tests {
             assert_eq!(text, format!("room living room|bat 80|u {expected}"));
             assert_eq!(slots.restore("|move N1").unwrap(), format!("|move {value}"));
         }
+        let (_, slots) = abstracted(Grounding::default(), "where are my keys");
+        assert_eq!(
+            slots
+                .restore("I don't know where the O1 is, I'll go and look.|find O1")
+                .unwrap(),
+            "I don't know where the keys are, I'll go and look.|find keys"
+        );
         let (_, slots) = abstracted(Grounding::default(), "go forward a meter");
         assert_eq!(
             slots.restore("Moving forward N1 meters.|move N1").unwrap(),

@@ -240,7 +240,8 @@ fn capitalize_words(text: &str) -> String {
         .join(" ")
 }
 
-fn be(object: ObjectId) -> &'static str {
+/// "is", or "are" for a plural object ("the keys are in the hall").
+pub(crate) fn be(object: ObjectId) -> &'static str {
     if object == ObjectId::Keys {
         "are"
     } else {

@@ -16,7 +16,7 @@
 //! # Ok(()) }
 //! ```
 
-mod generate;
+pub(crate) mod generate;
 pub mod intent;
 pub mod noise;
 pub mod templates;
