@@ -276,7 +276,7 @@ pub fn defer_state_answers(understanding: &mut Understanding) -> bool {
     for &i in &deferred {
         sentences[i] = match understanding.actions[i] {
             Action::Describe => "I'll tell you what I see.",
-            _ => "I'll tell you how I'm doing.",
+            _ => "I'll report my status.",
         };
     }
     understanding.say = sentences.join(" Then ");
