@@ -269,7 +269,9 @@ impl SlotLexicon {
             slots: Slots::default(),
         };
         let text = prompt.render(&mut namer);
-        (text, namer.slots)
+        let mut slots = namer.slots;
+        slots.names = name_words(&text);
+        (text, slots)
     }
 
     /// The longest name phrase at the start of `words`, with its length in words.
@@ -348,6 +350,32 @@ pub struct Slots {
     numbers: Vec<String>,
     /// Words as they were heard (case kept for the say text).
     words: Vec<String>,
+    /// `W` placeholders (1-based) that stand for a person's name in the prompt's facts.
+    names: BTreeSet<usize>,
+}
+
+/// The `W` placeholders of names (`...:name:W1`) in `text`.
+fn name_words(text: &str) -> BTreeSet<usize> {
+    text.match_indices(":name:W")
+        .filter_map(|(at, marker)| {
+            let digit = *text.as_bytes().get(at + marker.len())?;
+            digit.is_ascii_digit().then(|| usize::from(digit - b'0'))
+        })
+        .collect()
+}
+
+/// A name as the say text writes it: "anna" is "Anna", "mary jo" "Mary Jo".
+fn capitalized(name: &str) -> String {
+    name.split(' ')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
 }
 
 impl Slots {
@@ -433,6 +461,10 @@ impl Slots {
     /// [`Error::ParseOutput`] when a placeholder is not bound.
     pub fn restore(&self, text: &str) -> Result<String, Error> {
         let bytes = text.as_bytes();
+        // Names the answer stores, and those of the prompt's facts, are proper nouns in the
+        // say text, whatever case they were heard in.
+        let mut names = name_words(text);
+        names.extend(&self.names);
         let mut out = String::with_capacity(text.len() + 16);
         let mut in_steps = false;
         let mut i = 0;
@@ -452,6 +484,8 @@ impl Slots {
                 i += 2;
                 if in_steps {
                     out.push_str(&value.to_lowercase());
+                } else if kind == SlotKind::Word && names.contains(&index) {
+                    out.push_str(&capitalized(&value));
                 } else {
                     out.push_str(&value);
                     // The model cannot tell a plural behind `O1`: "the keys are".
@@ -838,7 +872,19 @@ mod tests {
         );
         assert_eq!(
             slots.restore("The O1 are in the P1, W1.").unwrap(),
-            "The keys are in the bedroom, anna."
+            "The keys are in the bedroom, Anna."
+        );
+        // A name the answer stores is written as a name, whatever case it was heard in.
+        let (_, slots) = abstracted(Grounding::default(), "my name is mary");
+        assert_eq!(
+            slots
+                .restore("Nice to meet you, W1.|remember user:name:W1")
+                .unwrap(),
+            "Nice to meet you, Mary.|remember user:name:mary"
+        );
+        assert_eq!(
+            slots.restore("Noted, you like W1.").unwrap(),
+            "Noted, you like mary."
         );
     }
 
