@@ -262,11 +262,17 @@ pub fn parse_distance_m(text: &str) -> Option<f64> {
         let unit = LengthUnit::from_word(w)?;
         Some((i, unit, longest_number_before(&words[..i])?))
     })?;
-    let extra = match &words[unit_at + 1..] {
-        ["and", "a", "half", ..] => 0.5,
-        _ => 0.0,
+    let extra = if and_a_half(&words[unit_at + 1..]) {
+        0.5
+    } else {
+        0.0
     };
     Some(round2((amount + extra) * unit.metres()))
+}
+
+/// Whether the words after a unit add half of it ("a meter and a half").
+pub fn and_a_half(after_unit: &[&str]) -> bool {
+    after_unit.starts_with(&["and", "a", "half"])
 }
 
 fn longest_number_before(words: &[&str]) -> Option<f64> {

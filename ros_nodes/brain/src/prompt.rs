@@ -428,6 +428,10 @@ pub enum OutputStep {
     Memory(MemoryOp),
 }
 
+/// What joins the say texts of the steps of a request ("Going to the kitchen. Then bringing you
+/// the cup.").
+pub const THEN: &str = " Then ";
+
 /// The model's output, parsed: say text and steps in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelOutput {
@@ -453,7 +457,7 @@ impl ModelOutput {
         } else {
             lowered
         };
-        let say = format!("{} Then {lowered}", self.say);
+        let say = format!("{}{THEN}{lowered}", self.say);
         let mut steps = self.steps;
         steps.extend(next.steps);
         (say.len() <= MAX_SAY_BYTES && steps.len() <= MAX_STEPS)

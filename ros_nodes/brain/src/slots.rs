@@ -364,20 +364,6 @@ fn name_words(text: &str) -> BTreeSet<usize> {
         .collect()
 }
 
-/// A name as the say text writes it: "anna" is "Anna", "mary jo" "Mary Jo".
-fn capitalized(name: &str) -> String {
-    name.split(' ')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars
-                .next()
-                .map(|first| first.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        })
-        .collect::<Vec<String>>()
-        .join(" ")
-}
-
 impl Slots {
     /// Placeholders of `kind` in use.
     pub fn count(&self, kind: SlotKind) -> usize {
@@ -485,7 +471,7 @@ impl Slots {
                 if in_steps {
                     out.push_str(&value.to_lowercase());
                 } else if kind == SlotKind::Word && names.contains(&index) {
-                    out.push_str(&capitalized(&value));
+                    out.push_str(&crate::corpus::generate::capitalize_words(&value));
                 } else {
                     out.push_str(&value);
                     // The model cannot tell a plural behind `O1`: "the keys are".
@@ -673,10 +659,13 @@ impl<F: Fn(&str) -> bool> Namer<'_, F> {
             return None;
         }
         // "a meter and a half"
-        let and_a_half = unit.is_some()
-            && words
-                .get(len + 1..len + 4)
-                .is_some_and(|w| w.iter().map(|w| w.core.as_str()).eq(["and", "a", "half"]));
+        let after_unit: Vec<&str> = words
+            .iter()
+            .skip(len + 1)
+            .take(3)
+            .map(|w| w.core.as_str())
+            .collect();
+        let and_a_half = unit.is_some() && numbers::and_a_half(&after_unit);
         let value = value + if and_a_half { 0.5 } else { 0.0 };
         let (value, unit_text) = match unit {
             Some(unit) => (numbers::round2(value * unit.metres()), Some("meters")),

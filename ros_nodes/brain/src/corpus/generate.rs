@@ -233,7 +233,8 @@ fn capitalize(word: &str) -> String {
     }
 }
 
-fn capitalize_words(text: &str) -> String {
+/// Each word with a capital letter ("mary jo" is "Mary Jo").
+pub(crate) fn capitalize_words(text: &str) -> String {
     text.split(' ')
         .map(capitalize)
         .collect::<Vec<_>>()

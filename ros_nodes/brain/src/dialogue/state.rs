@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::DialogueError;
 use crate::actions::{Action, Understanding};
-use crate::prompt::{MAX_SUBJECT_WORDS, MAX_WORD_BYTES, Perceived};
+use crate::prompt::{MAX_SUBJECT_WORDS, MAX_WORD_BYTES, Perceived, THEN};
 
 /// Most perceived objects put in one prompt (the model was trained on a handful; canonical
 /// objects go first).
@@ -268,7 +268,7 @@ pub fn defer_state_answers(understanding: &mut Understanding) -> bool {
     if deferred.is_empty() {
         return false;
     }
-    let mut sentences: Vec<&str> = understanding.say.split(" Then ").collect();
+    let mut sentences: Vec<&str> = understanding.say.split(THEN).collect();
     if sentences.len() != understanding.actions.len() {
         tracing::debug!(say = %understanding.say, "say text not one sentence per step; not deferred");
         return false;
@@ -279,7 +279,7 @@ pub fn defer_state_answers(understanding: &mut Understanding) -> bool {
             _ => "I'll report my status.",
         };
     }
-    understanding.say = sentences.join(" Then ");
+    understanding.say = sentences.join(THEN);
     true
 }
 
