@@ -189,8 +189,8 @@ const MIN_INPUT_SAMPLES: usize = SAMPLE_RATE as usize * 11 / 10;
 /// | 640 | no | 353 | 384 | 1 / 0 | 8.0% |
 /// | 896 | yes | 512 | 621 | 0 / 0 | 8.2% |
 ///
-/// The early recognition starts whisper 96 ms after speech and the endpoint comes at 320 ms,
-/// so about 220 ms of decoding is hidden; a loop's retry is not. 576 loops least within the
+/// The early recognition starts whisper 64 ms after speech and the endpoint comes at 320 ms,
+/// so about 250 ms of decoding is hidden; a loop's retry is not. 576 loops least within the
 /// latency budget (the e2e commands "find the cup" and "go to the kitchen" loop at 448; at
 /// 640 eSpeak's "What do you see?" comes out "W-do you see?", at 576 right).
 pub const MIN_AUDIO_CTX: u32 = 576;

@@ -204,7 +204,8 @@ pub struct Logic {
     queue: VecDeque<(Task, Duration, Option<Isometry2<f64>>)>,
     active: Option<Active>,
     next_call: u64,
-    last_tick: Option<Duration>,
+    /// When the previous tick sent a command (`None` when it sent none: idle, or Nav2 drove).
+    last_command: Option<Duration>,
     last_status: Duration,
     /// The governor is bringing the robot to rest after a task.
     winding_down: bool,
@@ -250,7 +251,7 @@ impl Logic {
             queue: VecDeque::new(),
             active: None,
             next_call: 1,
-            last_tick: None,
+            last_command: None,
             last_status: Duration::ZERO,
             winding_down: false,
             stats: Stats::default(),
@@ -578,13 +579,16 @@ impl Logic {
     /// One control period: advances the running step and sends the governed command.
     pub fn tick(&mut self, now: Duration) -> Vec<Output> {
         let mut out = Vec::new();
+        // The command ramps over the time the previous one was held. From rest it ramps over
+        // one period: a task restarts the loop at once, so the time since the last (idle)
+        // tick says nothing, and a first command ramped over it could be too small to move.
         let dt = self
-            .last_tick
+            .last_command
+            .take()
             .map_or(self.period().as_secs_f64(), |t| {
                 now.saturating_sub(t).as_secs_f64()
             })
             .clamp(1e-3, 1.0);
-        self.last_tick = Some(now);
         // `None` while Nav2 drives: the planner then sends no command.
         let mut desired = Some(Velocity::ZERO);
         let mut finished: Option<Outcome> = None;
@@ -640,6 +644,7 @@ impl Logic {
                 Intervention::None | Intervention::NonFinite => {}
             }
             out.push(Output::Command(command));
+            self.last_command = Some(now);
             if !moving && command == Velocity::ZERO {
                 self.winding_down = false;
             }

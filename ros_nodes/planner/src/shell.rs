@@ -392,6 +392,8 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
             }
             Some(task) = tasks.next() => {
                 info!(task = %task.task_id, steps = task.steps.len(), "task received");
+                // The first command goes out on the next loop turn, not up to a period later.
+                tick.reset_immediately();
                 logic.handle(now_of(io), Input::Task(task))
             }
             Some((call_id, reply)) = calls.next(), if !calls.is_empty() => {
@@ -426,6 +428,7 @@ pub async fn run(io: &mut NodeIo, params: Params, mut shutdown: Shutdown) -> Res
         // Handled here, not in the select!, which still borrows the server for its branch.
         match action_request {
             Some(ActionRequest::Goal(request)) => {
+                tick.reset_immediately();
                 let now = now_of(io);
                 outputs
                     .extend(take_goal(&execute_task, &mut goals, &mut logic, now, request).await);

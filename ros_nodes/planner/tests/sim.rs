@@ -182,6 +182,43 @@ fn move_one_metre_and_turn_ninety_degrees_end_within_tolerance() {
     assert_eq!(drive.simulator.contact_events(), 0);
 }
 
+/// The node restarts its control loop when a task arrives, so the task's first tick can come
+/// a moment after the last idle one: its command must still move the robot (the scenario
+/// counts a command as motion from 1e-3 on), not be ramped over that moment.
+#[test]
+fn a_tasks_first_command_moves_the_robot_even_right_after_an_idle_tick() {
+    for step in [
+        TaskStep {
+            kind: TaskStep::TURN,
+            angle_deg: 90.0,
+            ..TaskStep::default()
+        },
+        navigate("kitchen"),
+    ] {
+        let mut drive = drive();
+        place_at(
+            &mut drive,
+            home().world.map().resolve_place("living room").unwrap(),
+        );
+        let kind = step.kind;
+        drive.submit(task("first", step));
+        let now = drive.now() + Duration::from_millis(1);
+        let first = drive
+            .logic
+            .tick(now)
+            .into_iter()
+            .find_map(|output| match output {
+                planner::Output::Command(v) => Some(v),
+                _ => None,
+            });
+        let first = first.unwrap_or_else(|| panic!("step kind {kind}: no command"));
+        assert!(
+            first.linear.abs().max(first.angular.abs()) >= 5e-3,
+            "step kind {kind}: first command {first:?}"
+        );
+    }
+}
+
 #[test]
 fn move_a_hundred_metres_stops_safely_and_reports_how_far() {
     let mut drive = drive();
