@@ -5,7 +5,9 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension as _, Row, Transaction, params};
+use rusqlite::{
+    Connection, ErrorCode, OptionalExtension as _, Row, Transaction, TransactionBehavior, params,
+};
 use tracing::{debug, info};
 
 use crate::error::Error;
@@ -295,7 +297,7 @@ impl Memory {
             source,
         })?;
         let mut memory = Self::from_connection(connection, None);
-        memory.migrate(0, LATEST_VERSION)?;
+        memory.migrate(LATEST_VERSION)?;
         Ok(memory)
     }
 
@@ -331,9 +333,7 @@ impl Memory {
         }
         // WAL: a commit appends to the log, so a killed writer never leaves a half-written
         // page in the database file, and readers do not block the writer.
-        let mode: String = connection
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(open_error)?;
+        let mode = switch_to_wal(&connection).map_err(open_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Open {
                 path: path.to_owned(),
@@ -346,7 +346,7 @@ impl Memory {
             .pragma_update(None, "synchronous", durability.pragma())
             .map_err(open_error)?;
         let mut memory = Self::from_connection(connection, Some(path.to_owned()));
-        memory.migrate(version, target)?;
+        memory.migrate(target)?;
         info!(path = %path.display(), schema_version = target.max(version), durability = durability.pragma(), "memory opened");
         Ok(memory)
     }
@@ -375,27 +375,44 @@ impl Memory {
             .unwrap_or_else(|| PathBuf::from(":memory:"))
     }
 
-    fn migrate(&mut self, from: u32, to: u32) -> Result<(), Error> {
+    /// Upgrades the schema one version at a time up to `to`. Each step reads the version
+    /// inside an IMMEDIATE transaction (the write lock first): two processes opening a new file
+    /// at once (the brain and the memory node) upgrade it one after the other, and the second
+    /// finds the work done instead of failing on "table facts already exists".
+    fn migrate(&mut self, to: u32) -> Result<(), Error> {
         let path = self.display_path();
-        for version in from..to {
-            let next = version + 1;
-            let migration_error = |source| Error::Migration {
-                path: path.clone(),
-                version: next,
-                source,
+        loop {
+            let migration_error = |version: u32| {
+                let path = path.clone();
+                move |source| Error::Migration {
+                    path,
+                    version,
+                    source,
+                }
             };
+            let transaction = self
+                .connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(migration_error(to))?;
+            let version: u32 = transaction
+                .pragma_query_value(None, "user_version", |row| row.get(0))
+                .map_err(migration_error(to))?;
+            if version >= to {
+                return Ok(());
+            }
+            let next = version + 1;
             let sql = MIGRATIONS
                 .get(usize::try_from(version).unwrap_or(usize::MAX))
-                .ok_or_else(|| migration_error(rusqlite::Error::InvalidQuery))?;
-            let transaction = self.connection.transaction().map_err(migration_error)?;
-            transaction.execute_batch(sql).map_err(migration_error)?;
+                .ok_or_else(|| migration_error(next)(rusqlite::Error::InvalidQuery))?;
+            transaction
+                .execute_batch(sql)
+                .map_err(migration_error(next))?;
             transaction
                 .pragma_update(None, "user_version", next)
-                .map_err(migration_error)?;
-            transaction.commit().map_err(migration_error)?;
+                .map_err(migration_error(next))?;
+            transaction.commit().map_err(migration_error(next))?;
             debug!(path = %path.display(), version = next, "memory schema upgraded");
         }
-        Ok(())
     }
 
     /// The schema version of the file (`PRAGMA user_version`).
@@ -815,6 +832,24 @@ fn check_header(path: &Path) -> Result<(), Error> {
 }
 
 /// `PRAGMA quick_check` before anything is written: a damaged file is refused as is.
+/// Sets WAL mode, the journal mode it ends up in. SQLite answers "database is locked" at once,
+/// without waiting for the busy timeout, when another connection opens the same new file at
+/// the same moment (the brain and the memory node starting together): the switch is retried
+/// until [`BUSY_TIMEOUT`].
+fn switch_to_wal(connection: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
+    }
+}
+
 fn check_intact(connection: &Connection, path: &Path) -> Result<(), Error> {
     match pragma_problems(connection, "quick_check") {
         Ok(problems) if problems.is_empty() => Ok(()),
@@ -1218,6 +1253,36 @@ mod tests {
             )
             .unwrap()
             > 0
+    }
+
+    /// The brain and the memory node open the same new file as they start (the end-to-end
+    /// tests' race): both must open it, at the latest version.
+    #[test]
+    fn processes_opening_a_new_file_at_once_both_open_it() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("memory.sqlite");
+            let barrier = std::sync::Barrier::new(4);
+            std::thread::scope(|scope| {
+                let openers: Vec<_> = (0..4)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            barrier.wait();
+                            Memory::open(&path, Durability::Normal)
+                                .and_then(|memory| memory.schema_version())
+                        })
+                    })
+                    .collect();
+                for opener in openers {
+                    let version = opener.join().unwrap();
+                    assert_eq!(
+                        version.as_ref().ok(),
+                        Some(&LATEST_VERSION),
+                        "round {round}: {version:?}"
+                    );
+                }
+            });
+        }
     }
 
     #[test]
