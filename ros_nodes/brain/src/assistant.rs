@@ -34,10 +34,11 @@ use mcsd::model::Model;
 use mcsd::state::State;
 use mcsd::tokenizer::{Special, Tokenizer};
 
+use crate::actions::Action;
 use crate::clauses::Joiners;
 use crate::error::Error;
 use crate::grammar::{OutputGrammar, SlotGrammar};
-use crate::prompt::{ModelOutput, Prompt};
+use crate::prompt::{Fact, MAX_STEPS, MemoryOp, ModelOutput, OutputStep, Prompt};
 use crate::slots::SlotLexicon;
 
 /// Directory of the shipped checkpoint, relative to a workspace root or installed share.
@@ -121,6 +122,37 @@ pub(crate) fn respond_with<M: Decoder>(
         }
         _ => prompt,
     };
+    // "The cup from the kitchen": the model reads the request without the source, which its
+    // answers cannot name, and a fetch of that object learns where to look first.
+    let source = io.lexicon.fetch_source(&prompt.utterance);
+    let without_source;
+    let prompt = match source
+        .as_ref()
+        .and_then(|s| Prompt::new(prompt.grounding.clone(), &s.utterance).ok())
+    {
+        Some(p) => {
+            without_source = p;
+            &without_source
+        }
+        None => prompt,
+    };
+    let mut turn = respond_in_clauses(model, tokenizer, io, state, prompt)?;
+    if let Some(source) = source {
+        turn.remember_fetch_source(&source);
+    }
+    // The latency of the turn includes clauses tried and given up.
+    turn.elapsed = started.elapsed();
+    Ok(turn)
+}
+
+/// [`respond_with`] after the utterance's normalisation.
+fn respond_in_clauses<M: Decoder>(
+    model: &M,
+    tokenizer: &Tokenizer,
+    io: &ModelIo,
+    state: &mut M::State,
+    prompt: &Prompt,
+) -> Result<Turn, Error> {
     let clauses = io.joiners.split(&prompt.utterance);
     if clauses.len() > 1 {
         let mut working = state.clone();
@@ -146,10 +178,7 @@ pub(crate) fn respond_with<M: Decoder>(
             return Ok(turn);
         }
     }
-    let mut turn = respond_clause(model, tokenizer, io, state, prompt)?;
-    // The latency of the turn includes clauses tried and given up.
-    turn.elapsed = started.elapsed();
-    Ok(turn)
+    respond_clause(model, tokenizer, io, state, prompt)
 }
 
 /// A status or describe answer says what the grounding holds
@@ -266,6 +295,29 @@ impl Turn {
         }
         joined.text = joined.output.to_text();
         Some(joined)
+    }
+
+    /// Where the person said `source`'s object is, remembered before the first fetch (find
+    /// or bring) of it, so the planner looks there first. Nothing when the answer fetches no
+    /// such object ("I took the cup from the kitchen" is not a request) or has no room left.
+    fn remember_fetch_source(&mut self, source: &crate::slots::FetchSource) {
+        let fetches = |step: &OutputStep| match step {
+            OutputStep::Action(Action::Find { object } | Action::Bring { object, .. }) => {
+                *object == source.object
+            }
+            _ => false,
+        };
+        let Some(first) = self.output.steps.iter().position(fetches) else {
+            return;
+        };
+        if self.output.steps.len() >= MAX_STEPS {
+            return;
+        }
+        let fact = Fact::location(source.object, source.place);
+        self.output
+            .steps
+            .insert(first, OutputStep::Memory(MemoryOp::Remember(fact)));
+        self.text = self.output.to_text();
     }
 }
 

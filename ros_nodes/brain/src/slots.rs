@@ -274,6 +274,50 @@ impl SlotLexicon {
         (text, slots)
     }
 
+    /// Where an object is to be fetched from, "the cup from the kitchen": the model's answers
+    /// name only where an object goes, so "bring me the cup from the kitchen" was taken as
+    /// taking the cup to the kitchen. The object, the place, and `utterance` (plain words)
+    /// without "from [the] PLACE". The place must end the utterance or come before one of
+    /// [`AFTER_SOURCE`] ("the cup from the kitchen table" is left alone).
+    pub fn fetch_source(&self, utterance: &str) -> Option<FetchSource> {
+        let tokens: Vec<&str> = utterance.split(' ').collect();
+        let words: Vec<Word<'_>> = tokens.iter().map(|token| split_word(token)).collect();
+        let core = |i: usize| words.get(i).map(|w| w.core.as_str());
+        for start in 0..words.len() {
+            let Some((Named::Object(object), object_len)) = self.name_at(&words[start..]) else {
+                continue;
+            };
+            let from = start + object_len;
+            if core(from) != Some("from") {
+                continue;
+            }
+            let mut at = from + 1;
+            if core(at).is_some_and(|w| SOURCE_DETERMINERS.contains(&w)) {
+                at += 1;
+            }
+            let Some((Named::Place(place), place_len)) =
+                self.name_at(&words[at.min(words.len())..])
+            else {
+                continue;
+            };
+            let end = at + place_len;
+            if core(end).is_some_and(|w| !AFTER_SOURCE.contains(&w)) {
+                continue;
+            }
+            let kept: Vec<&str> = tokens[..from]
+                .iter()
+                .chain(&tokens[end..])
+                .copied()
+                .collect();
+            return Some(FetchSource {
+                object,
+                place,
+                utterance: kept.join(" "),
+            });
+        }
+        None
+    }
+
     /// The longest name phrase at the start of `words`, with its length in words.
     fn name_at(&self, words: &[Word<'_>]) -> Option<(Named, usize)> {
         (1..=self.longest_phrase.min(words.len()))
@@ -287,6 +331,22 @@ impl SlotLexicon {
                 self.lookup.get(&phrase).map(|named| (*named, len))
             })
     }
+}
+
+/// Words between "from" and the place of a [`FetchSource`].
+const SOURCE_DETERMINERS: &[&str] = &["the", "my", "our", "your"];
+/// Words that may follow the place of a [`FetchSource`]: the rest of the request.
+pub const AFTER_SOURCE: &[&str] = &["to", "and", "then", "please", "for", "now"];
+
+/// "The cup from the kitchen" in a request ([`SlotLexicon::fetch_source`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchSource {
+    /// The object.
+    pub object: ObjectId,
+    /// Where it is to be fetched from.
+    pub place: PlaceId,
+    /// The utterance without "from [the] PLACE".
+    pub utterance: String,
 }
 
 /// `phrase` and its variants with words replaced by their near misses (at most 64).
@@ -800,6 +860,42 @@ mod tests {
         assert_eq!(slots.restore(&abstract_answer).unwrap(), answer);
         assert_eq!(slots.restore("Ok.|move -N1").unwrap(), "Ok.|move -3.05");
         assert!(slots.restore("Ok.|nav P1").is_err());
+    }
+
+    #[test]
+    fn a_fetch_source_is_taken_out_of_the_request() {
+        let lexicon = SlotLexicon::for_tests();
+        let cases = [
+            (
+                "get me the cup from the kitchen",
+                Some((ObjectId::Cup, PlaceId::Kitchen, "get me the cup")),
+            ),
+            (
+                "bring the water bottle from my bedroom to the office",
+                Some((
+                    ObjectId::WaterBottle,
+                    PlaceId::Bedroom,
+                    "bring the water bottle to the office",
+                )),
+            ),
+            (
+                "fetch the book from the living room please",
+                Some((ObjectId::Book, PlaceId::LivingRoom, "fetch the book please")),
+            ),
+            // Not a place that ends the phrase, not right after the object, or no "from".
+            ("bring me the cup from the kitchen table", None),
+            ("bring me something from the kitchen", None),
+            ("go from the kitchen to the office", None),
+            ("bring me the cup in the kitchen", None),
+            ("bring me the cup from", None),
+        ];
+        for (utterance, expected) in cases {
+            let found = lexicon
+                .fetch_source(utterance)
+                .map(|s| (s.object, s.place, s.utterance));
+            let expected = expected.map(|(o, p, u)| (o, p, u.to_owned()));
+            assert_eq!(found, expected, "{utterance}");
+        }
     }
 
     #[test]

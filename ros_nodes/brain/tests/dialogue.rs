@@ -147,6 +147,45 @@ fn quality_gate_unknown_places_get_a_clarification_and_no_step() {
     );
 }
 
+/// "Bring me X from PLACE" brings X to the person (it took X to PLACE) and remembers where X
+/// is, so the planner looks there first.
+#[test]
+fn quality_gate_a_fetch_from_a_place_brings_it_to_the_user_and_looks_there() {
+    for (utterance, object, place, to) in [
+        (
+            "bring me the book from the office",
+            ObjectId::Book,
+            PlaceId::Office,
+            brain::Destination::User,
+        ),
+        (
+            "could you get me the cup from the kitchen",
+            ObjectId::Cup,
+            PlaceId::Kitchen,
+            brain::Destination::User,
+        ),
+        (
+            "take the apple from the kitchen to the bedroom",
+            ObjectId::Apple,
+            PlaceId::Kitchen,
+            brain::Destination::Place(PlaceId::Bedroom),
+        ),
+    ] {
+        let mut dialogue = dialogue(Memory::open_in_memory().unwrap());
+        let reply = ask(&mut dialogue, utterance);
+        assert_eq!(
+            reply.understanding.actions,
+            [Action::Bring { object, to }],
+            "{utterance}"
+        );
+        assert_eq!(
+            location_in_memory(&dialogue, object).as_deref(),
+            Some(place.name()),
+            "{utterance}"
+        );
+    }
+}
+
 #[test]
 fn quality_gate_status_describe_and_where_come_from_the_live_state() {
     let aliases = aliases();
