@@ -355,7 +355,12 @@ impl Dialogue {
         let turn = self.conversation.respond(&prompt)?;
         let inferred = Instant::now();
         let replaced_say = turn.replaced_say;
-        let (mut understanding, memory_ops) = turn.output.into_parts();
+        let (mut understanding, mut memory_ops) = turn.output.into_parts();
+        if let Some(model_say) =
+            recall::keep_unasked_forgets(&mut understanding.say, &mut memory_ops, read)
+        {
+            tracing::warn!(%model_say, utterance = %read, "the answer forgot what nobody asked to forget; kept it");
+        }
         if self.options.defer_state_answers {
             state::defer_state_answers(&mut understanding);
         }
