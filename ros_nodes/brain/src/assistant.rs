@@ -114,27 +114,19 @@ pub(crate) fn respond_with<M: Decoder>(
     // from one take to the next ("What do you see?" / "what do you see") and mean nothing
     // to the robot, but swayed the answer.
     let plain = crate::corpus::noise::plain_words(&prompt.utterance).join(" ");
+    // "The cup from the kitchen": the model reads the request without the source, which its
+    // answers cannot name, and a fetch of that object learns where to look first.
+    let source = io.lexicon.fetch_source(&plain);
+    let read = source
+        .as_ref()
+        .map_or(plain.as_str(), |s| s.utterance.as_str());
     let normalised;
-    let prompt = match Prompt::new(prompt.grounding.clone(), &plain) {
-        Ok(p) if !plain.is_empty() => {
+    let prompt = match Prompt::new(prompt.grounding.clone(), read) {
+        Ok(p) if !read.is_empty() => {
             normalised = p;
             &normalised
         }
         _ => prompt,
-    };
-    // "The cup from the kitchen": the model reads the request without the source, which its
-    // answers cannot name, and a fetch of that object learns where to look first.
-    let source = io.lexicon.fetch_source(&prompt.utterance);
-    let without_source;
-    let prompt = match source
-        .as_ref()
-        .and_then(|s| Prompt::new(prompt.grounding.clone(), &s.utterance).ok())
-    {
-        Some(p) => {
-            without_source = p;
-            &without_source
-        }
-        None => prompt,
     };
     let mut turn = respond_in_clauses(model, tokenizer, io, state, prompt)?;
     if let Some(source) = source {
