@@ -174,7 +174,8 @@ fn respond_in_clauses<M: Decoder>(
 }
 
 /// A status or describe answer says what the grounding holds
-/// ([`crate::dialogue::state::enforce_grounding`]); checked per clause, as the model does not
+/// ([`crate::dialogue::state::enforce_grounding`]), and so does a claim to see an object
+/// ([`crate::dialogue::state::enforce_whereabouts`]); checked per clause, as the model does not
 /// always copy the battery figure ("report status then go to the kitchen" was answered with
 /// another room and charge), and a joined answer can no longer be taken apart. Returns the
 /// say text replaced.
@@ -185,9 +186,12 @@ fn ground(output: &mut ModelOutput, grounding: &crate::Grounding) -> Option<Stri
         perceived: grounding.perceived.clone(),
     };
     let (mut understanding, _) = output.clone().into_parts();
-    let replaced = crate::dialogue::state::enforce_grounding(&mut understanding, &state)?;
-    output.say = understanding.say;
-    Some(replaced)
+    if let Some(replaced) = crate::dialogue::state::enforce_grounding(&mut understanding, &state) {
+        output.say = understanding.say;
+        return Some(replaced);
+    }
+    let has_steps = !output.steps.is_empty();
+    crate::dialogue::state::enforce_whereabouts(&mut output.say, has_steps, grounding)
 }
 
 /// [`respond_with`] at the start of a conversation in the default grounding.

@@ -281,6 +281,24 @@ pub(crate) enum Whereabouts {
     Unknown,
 }
 
+/// Where `object` is when the robot sees it in `room`.
+pub(crate) fn seen_sentence(object: ObjectId, room: PlaceId) -> String {
+    format!("I can see the {object} right here in the {room}.")
+}
+
+/// Where `object` is when memory puts it in `place`.
+pub(crate) fn remembered_sentence(object: ObjectId, place: PlaceId) -> String {
+    format!(
+        "As far as I know, the {object} {} in the {place}.",
+        be(object)
+    )
+}
+
+/// "I don't know where the keys are", without an ending.
+pub(crate) fn unknown_clause(object: ObjectId) -> String {
+    format!("I don't know where the {object} {}", be(object))
+}
+
 /// The answer to "where is `object`" given `whereabouts`, with `g` made to show that evidence
 /// (the object perceived, a location fact, or neither).
 pub(crate) fn where_is_answer(
@@ -301,26 +319,14 @@ pub(crate) fn where_is_answer(
                     room: g.room,
                 },
             );
-            (
-                format!("I can see the {object} right here in the {}.", g.room),
-                vec![],
-            )
+            (seen_sentence(object, g.room), vec![])
         }
         Whereabouts::Remembered(place) => {
             insert_fact(rng, g, Fact::location(object, place));
-            (
-                format!(
-                    "As far as I know, the {object} {} in the {place}.",
-                    be(object)
-                ),
-                vec![],
-            )
+            (remembered_sentence(object, place), vec![])
         }
         Whereabouts::Unknown => (
-            format!(
-                "I don't know where the {object} {}, I'll go and look.",
-                be(object)
-            ),
+            format!("{}, I'll go and look.", unknown_clause(object)),
             vec![OutputStep::Action(Action::Find { object })],
         ),
     }

@@ -232,6 +232,45 @@ pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) 
     Some(std::mem::replace(&mut understanding.say, replacement))
 }
 
+/// Checks that an answer claiming to see an object right here ("I can see the book right here
+/// in the office.") has it perceived in the robot's room, and otherwise replaces it with what
+/// the grounding holds: where it is seen, where memory puts it, or that the robot does not know. Answers with steps are left alone.
+/// Returns the text replaced, if any.
+pub fn enforce_whereabouts(
+    say: &mut String,
+    has_steps: bool,
+    grounding: &crate::Grounding,
+) -> Option<String> {
+    let lowered = say.to_lowercase();
+    if has_steps || !(lowered.contains("i can see") && lowered.contains("right here")) {
+        return None;
+    }
+    let perceived = |object: ObjectId| grounding.perceived.iter().any(|p| p.label == object.name());
+    let mut named = ObjectId::ALL
+        .iter()
+        .copied()
+        .filter(|object| contains_phrase(&lowered, object.name()));
+    let Some(unseen) = named.clone().find(|object| !perceived(*object)) else {
+        // Seen, but "right here" must be the robot's room.
+        let elsewhere = PlaceId::ALL
+            .iter()
+            .any(|place| *place != grounding.room && contains_phrase(&lowered, place.name()));
+        let seen = named.next().filter(|_| elsewhere)?;
+        let replacement = crate::corpus::generate::seen_sentence(seen, grounding.room);
+        return Some(std::mem::replace(say, replacement));
+    };
+    let remembered = grounding.facts.iter().find_map(|fact| {
+        fact.as_location()
+            .filter(|(object, _)| *object == unseen)
+            .map(|(_, place)| place)
+    });
+    let replacement = match remembered {
+        Some(place) => crate::corpus::generate::remembered_sentence(unseen, place),
+        None => format!("{}.", crate::corpus::generate::unknown_clause(unseen)),
+    };
+    Some(std::mem::replace(say, replacement))
+}
+
 /// The status and describe steps of `actions` that come after a step moving the robot
 /// ("go to the kitchen and tell me what you see"): what they report depends on where the
 /// robot will be, so the node answers them when the planner reaches them, not from the state
@@ -318,6 +357,64 @@ fn percent_figures(text: &str) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_claim_to_see_an_object_not_in_view_says_what_memory_holds() {
+        use crate::prompt::Fact;
+        let grounding = |perceived: &[ObjectId], facts: Vec<Fact>| crate::Grounding {
+            room: PlaceId::LivingRoom,
+            battery_pct: 70,
+            perceived: perceived
+                .iter()
+                .map(|o| Perceived {
+                    label: o.name().into(),
+                    room: PlaceId::LivingRoom,
+                })
+                .collect(),
+            facts,
+        };
+        let claim = "I can see the book right here in the office.";
+        let cases = [
+            (
+                grounding(&[], vec![Fact::location(ObjectId::Book, PlaceId::Office)]),
+                Some("As far as I know, the book is in the office."),
+            ),
+            (
+                grounding(&[ObjectId::Cup], vec![]),
+                Some("I don't know where the book is."),
+            ),
+            (
+                grounding(&[ObjectId::Book], vec![]),
+                Some("I can see the book right here in the living room."),
+            ),
+        ];
+        for (grounding, expected) in cases {
+            let mut say = claim.to_owned();
+            let replaced = enforce_whereabouts(&mut say, false, &grounding);
+            assert_eq!(replaced.is_some(), expected.is_some(), "{grounding:?}");
+            assert_eq!(say, expected.unwrap_or(claim), "{grounding:?}");
+        }
+        let mut say = "I can see the book right here in the living room.".to_owned();
+        assert_eq!(
+            enforce_whereabouts(&mut say, false, &grounding(&[ObjectId::Book], vec![])),
+            None
+        );
+        let mut say = "I can see the keys right here in the living room.".to_owned();
+        let remembered = grounding(&[], vec![Fact::location(ObjectId::Keys, PlaceId::Bedroom)]);
+        enforce_whereabouts(&mut say, false, &remembered);
+        assert_eq!(say, "As far as I know, the keys are in the bedroom.");
+        // Other answers, and answers with steps, are not where-claims.
+        for (text, has_steps) in [
+            ("Bringing you the book.", false),
+            ("I can see the book right here in the office.", true),
+        ] {
+            let mut say = text.to_owned();
+            assert_eq!(
+                enforce_whereabouts(&mut say, has_steps, &grounding(&[], vec![])),
+                None
+            );
+        }
+    }
 
     fn aliases() -> Aliases {
         let mut aliases = Aliases::new();
