@@ -191,7 +191,12 @@ fn ground(output: &mut ModelOutput, grounding: &crate::Grounding) -> Option<Stri
         return Some(replaced);
     }
     let has_steps = !output.steps.is_empty();
-    crate::dialogue::state::enforce_whereabouts(&mut output.say, has_steps, grounding)
+    crate::dialogue::state::enforce_whereabouts(
+        &mut output.say,
+        has_steps,
+        &state,
+        &grounding.facts,
+    )
 }
 
 /// [`respond_with`] at the start of a conversation in the default grounding.

@@ -831,7 +831,6 @@ fn check_header(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// `PRAGMA quick_check` before anything is written: a damaged file is refused as is.
 /// Sets WAL mode, the journal mode it ends up in. SQLite answers "database is locked" at once,
 /// without waiting for the busy timeout, when another connection opens the same new file at
 /// the same moment (the brain and the memory node starting together): the switch is retried
@@ -850,6 +849,7 @@ fn switch_to_wal(connection: &Connection) -> rusqlite::Result<String> {
     }
 }
 
+/// `PRAGMA quick_check` before anything is written: a damaged file is refused as is.
 fn check_intact(connection: &Connection, path: &Path) -> Result<(), Error> {
     match pragma_problems(connection, "quick_check") {
         Ok(problems) if problems.is_empty() => Ok(()),

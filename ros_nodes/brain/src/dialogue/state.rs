@@ -234,32 +234,32 @@ pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) 
 
 /// Checks that an answer claiming to see an object right here ("I can see the book right here
 /// in the office.") has it perceived in the robot's room, and otherwise replaces it with what
-/// the grounding holds: where it is seen, where memory puts it, or that the robot does not know. Answers with steps are left alone.
-/// Returns the text replaced, if any.
+/// the state and `facts` hold: where it is seen, where memory puts it, or that the robot does
+/// not know. Answers with steps are left alone. Returns the text replaced, if any.
 pub fn enforce_whereabouts(
     say: &mut String,
     has_steps: bool,
-    grounding: &crate::Grounding,
+    state: &RobotState,
+    facts: &[crate::prompt::Fact],
 ) -> Option<String> {
     let lowered = say.to_lowercase();
     if has_steps || !(lowered.contains("i can see") && lowered.contains("right here")) {
         return None;
     }
-    let perceived = |object: ObjectId| grounding.perceived.iter().any(|p| p.label == object.name());
     let mut named = ObjectId::ALL
         .iter()
         .copied()
         .filter(|object| contains_phrase(&lowered, object.name()));
-    let Some(unseen) = named.clone().find(|object| !perceived(*object)) else {
+    let Some(unseen) = named.clone().find(|object| !state.perceives(*object)) else {
         // Seen, but "right here" must be the robot's room.
         let elsewhere = PlaceId::ALL
             .iter()
-            .any(|place| *place != grounding.room && contains_phrase(&lowered, place.name()));
+            .any(|place| *place != state.room && contains_phrase(&lowered, place.name()));
         let seen = named.next().filter(|_| elsewhere)?;
-        let replacement = crate::corpus::generate::seen_sentence(seen, grounding.room);
+        let replacement = crate::corpus::generate::seen_sentence(seen, state.room);
         return Some(std::mem::replace(say, replacement));
     };
-    let remembered = grounding.facts.iter().find_map(|fact| {
+    let remembered = facts.iter().find_map(|fact| {
         fact.as_location()
             .filter(|(object, _)| *object == unseen)
             .map(|(_, place)| place)
@@ -361,17 +361,19 @@ mod tests {
     #[test]
     fn a_claim_to_see_an_object_not_in_view_says_what_memory_holds() {
         use crate::prompt::Fact;
-        let grounding = |perceived: &[ObjectId], facts: Vec<Fact>| crate::Grounding {
-            room: PlaceId::LivingRoom,
-            battery_pct: 70,
-            perceived: perceived
-                .iter()
-                .map(|o| Perceived {
-                    label: o.name().into(),
-                    room: PlaceId::LivingRoom,
-                })
-                .collect(),
-            facts,
+        let grounding = |perceived: &[ObjectId], facts: Vec<Fact>| {
+            let state = RobotState {
+                room: PlaceId::LivingRoom,
+                battery_pct: 70,
+                perceived: perceived
+                    .iter()
+                    .map(|o| Perceived {
+                        label: o.name().into(),
+                        room: PlaceId::LivingRoom,
+                    })
+                    .collect(),
+            };
+            (state, facts)
         };
         let claim = "I can see the book right here in the office.";
         let cases = [
@@ -388,20 +390,22 @@ mod tests {
                 Some("I can see the book right here in the living room."),
             ),
         ];
-        for (grounding, expected) in cases {
+        for ((state, facts), expected) in cases {
             let mut say = claim.to_owned();
-            let replaced = enforce_whereabouts(&mut say, false, &grounding);
-            assert_eq!(replaced.is_some(), expected.is_some(), "{grounding:?}");
-            assert_eq!(say, expected.unwrap_or(claim), "{grounding:?}");
+            let replaced = enforce_whereabouts(&mut say, false, &state, &facts);
+            assert_eq!(
+                replaced.is_some(),
+                expected.is_some(),
+                "{state:?} {facts:?}"
+            );
+            assert_eq!(say, expected.unwrap_or(claim), "{state:?} {facts:?}");
         }
         let mut say = "I can see the book right here in the living room.".to_owned();
-        assert_eq!(
-            enforce_whereabouts(&mut say, false, &grounding(&[ObjectId::Book], vec![])),
-            None
-        );
+        let (state, facts) = grounding(&[ObjectId::Book], vec![]);
+        assert_eq!(enforce_whereabouts(&mut say, false, &state, &facts), None);
         let mut say = "I can see the keys right here in the living room.".to_owned();
-        let remembered = grounding(&[], vec![Fact::location(ObjectId::Keys, PlaceId::Bedroom)]);
-        enforce_whereabouts(&mut say, false, &remembered);
+        let (state, facts) = grounding(&[], vec![Fact::location(ObjectId::Keys, PlaceId::Bedroom)]);
+        enforce_whereabouts(&mut say, false, &state, &facts);
         assert_eq!(say, "As far as I know, the keys are in the bedroom.");
         // Other answers, and answers with steps, are not where-claims.
         for (text, has_steps) in [
@@ -409,8 +413,9 @@ mod tests {
             ("I can see the book right here in the office.", true),
         ] {
             let mut say = text.to_owned();
+            let (state, facts) = grounding(&[], vec![]);
             assert_eq!(
-                enforce_whereabouts(&mut say, has_steps, &grounding(&[], vec![])),
+                enforce_whereabouts(&mut say, has_steps, &state, &facts),
                 None
             );
         }
