@@ -173,7 +173,8 @@ fn respond_in_clauses<M: Decoder>(
     respond_clause(model, tokenizer, io, state, prompt)
 }
 
-/// A status or describe answer says what the grounding holds
+/// A status or describe answer says what the grounding holds, a drive to the room the robot is
+/// in is no drive
 /// ([`crate::dialogue::state::enforce_grounding`]), and so does a claim to see an object
 /// ([`crate::dialogue::state::enforce_whereabouts`]); checked per clause, as the model does not
 /// always copy the battery figure ("report status then go to the kitchen" was answered with
@@ -185,9 +186,9 @@ fn ground(output: &mut ModelOutput, grounding: &crate::Grounding) -> Option<Stri
         battery_pct: grounding.battery_pct,
         perceived: grounding.perceived.clone(),
     };
-    let (mut understanding, _) = output.clone().into_parts();
+    let (mut understanding, memory) = output.clone().into_parts();
     if let Some(replaced) = crate::dialogue::state::enforce_grounding(&mut understanding, &state) {
-        output.say = understanding.say;
+        *output = ModelOutput::from_parts(understanding, memory);
         return Some(replaced);
     }
     let has_steps = !output.steps.is_empty();

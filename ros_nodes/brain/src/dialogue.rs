@@ -37,6 +37,7 @@ pub mod recall;
 pub mod state;
 pub mod suite;
 mod teaching;
+pub mod unasked;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -356,10 +357,14 @@ impl Dialogue {
         let inferred = Instant::now();
         let replaced_say = turn.replaced_say;
         let (mut understanding, mut memory_ops) = turn.output.into_parts();
-        if let Some(model_say) =
-            recall::keep_unasked_forgets(&mut understanding.say, &mut memory_ops, read)
+        // A taught phrase asks for what it was taught to mean, in words of its own, whether
+        // the rewriting or the weights alone answer it.
+        let taught = self.rewrites.apply(utterance).is_some();
+        if !taught
+            && let Some(model_say) =
+                unasked::keep_to_what_was_asked(&mut understanding, &mut memory_ops, read)
         {
-            tracing::warn!(%model_say, utterance = %read, "the answer forgot what nobody asked to forget; kept it");
+            tracing::warn!(%model_say, utterance = %read, said = %understanding.say, "the answer held steps nobody asked for; dropped them");
         }
         if self.options.defer_state_answers {
             state::defer_state_answers(&mut understanding);

@@ -2,7 +2,8 @@
 //! same-size Transformer baseline side by side.
 //!
 //! Each held-out example is answered through exactly the path the brain uses
-//! ([`crate::assistant`]: one prefill of the prompt, constrained greedy decoding). Consecutive
+//! ([`crate::assistant`]: one prefill of the prompt, constrained greedy decoding; then the
+//! dialogue's drop of steps nobody asked for, [`crate::dialogue::unasked`]). Consecutive
 //! examples form conversations of a few turns, so the recurrent state (KV cache for the
 //! Transformer) carries earlier turns as it does in use. Scores:
 //! - exact action match: the decoded action list equals the expected one (kinds, order and every
@@ -244,7 +245,18 @@ pub(crate) fn evaluate_decoder<M: Decoder>(
                     total_time += turn.elapsed;
                     prompt_tokens += turn.prompt_tokens;
                     answer_tokens += turn.answer_tokens;
-                    (turn.text, Some(turn.output.into_parts()))
+                    let (mut understanding, mut memory) = turn.output.into_parts();
+                    let text = match crate::dialogue::unasked::keep_to_what_was_asked(
+                        &mut understanding,
+                        &mut memory,
+                        &prompt.utterance,
+                    ) {
+                        Some(_) => {
+                            ModelOutput::from_parts(understanding.clone(), memory.clone()).to_text()
+                        }
+                        None => turn.text,
+                    };
+                    (text, Some((understanding, memory)))
                 }
                 Err(Error::Model { what, source }) => {
                     return Err(Error::Model { what, source });

@@ -464,6 +464,20 @@ impl ModelOutput {
             .then_some(ModelOutput { say, steps })
     }
 
+    /// Joins an understanding and memory operations ([`ModelOutput::into_parts`]), the memory
+    /// operations first.
+    pub fn from_parts(understanding: Understanding, memory: Vec<MemoryOp>) -> ModelOutput {
+        let steps = memory
+            .into_iter()
+            .map(OutputStep::Memory)
+            .chain(understanding.actions.into_iter().map(OutputStep::Action))
+            .collect();
+        ModelOutput {
+            say: understanding.say,
+            steps,
+        }
+    }
+
     /// Splits into the understanding (say + actions) and the memory operations.
     pub fn into_parts(self) -> (Understanding, Vec<MemoryOp>) {
         let mut actions = Vec::new();

@@ -225,7 +225,7 @@ fn fact_value<'g>(g: &'g Grounding, subject: &str, relation: &str) -> Option<&'g
         .map(|f| f.value.as_str())
 }
 
-fn capitalize(word: &str) -> String {
+pub(crate) fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -279,6 +279,16 @@ pub(crate) enum Whereabouts {
     Remembered(PlaceId),
     /// Neither: it goes and looks.
     Unknown,
+}
+
+/// The answer to "go to `room`" in that room.
+pub(crate) fn already_there_sentence(room: PlaceId) -> String {
+    format!("I'm already in the {room}.")
+}
+
+/// The answer to "go to `place`".
+pub(crate) fn going_sentence(place: PlaceId) -> String {
+    format!("Going to the {place}.")
 }
 
 /// Where `object` is when the robot sees it in `room`.
@@ -349,10 +359,10 @@ pub(crate) fn answer(
         Intent::Navigate => {
             let is_room = filler.map.rooms().any(|r| r.id == place);
             if is_room && place == g.room {
-                (format!("I'm already in the {place}."), vec![])
+                (already_there_sentence(place), vec![])
             } else {
                 (
-                    format!("Going to the {place}."),
+                    going_sentence(place),
                     vec![act(A::Navigate { target: place })],
                 )
             }

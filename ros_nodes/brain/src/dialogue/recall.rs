@@ -111,60 +111,6 @@ pub fn apply_memory_ops(
     Ok(())
 }
 
-/// Words of which a request to forget has at least one (`config/corpus/memory.tpl`'s forget
-/// phrasings all do: "forget ...", "delete ...", "never mind ...", "don't keep track of ...",
-/// "... doesn't matter anymore", "get rid of ...").
-pub const FORGET_CUES: &[&str] = &[
-    "forget",
-    "forgot",
-    "forgotten",
-    "delete",
-    "erase",
-    "clear",
-    "wipe",
-    "drop",
-    "remove",
-    "disregard",
-    "ignore",
-    "stop",
-    "don't",
-    "dont",
-    "never",
-    "no",
-    "anymore",
-    "rather",
-    "rid",
-    "throw",
-];
-
-/// What the robot says when the model's answer would forget something nobody asked it to.
-pub const KEPT_SAY: &str =
-    "I haven't forgotten anything. To make me forget something, ask me to forget it.";
-
-/// Drops the forget operations of an answer to an utterance with none of the
-/// [`FORGET_CUES`], and says [`KEPT_SAY`] instead of the answer: the model answered "can you
-/// remember my name?" with "Okay, I've forgotten your name." and a forget, and a question
-/// must never erase what the robot knows. Returns the say text replaced, if any.
-pub fn keep_unasked_forgets(
-    say: &mut String,
-    ops: &mut Vec<MemoryOp>,
-    utterance: &str,
-) -> Option<String> {
-    let forgets = |op: &MemoryOp| matches!(op, MemoryOp::Forget { .. });
-    if !ops.iter().any(forgets) {
-        return None;
-    }
-    let asked = utterance
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .map(|w| w.to_lowercase().replace('’', "'"))
-        .any(|w| FORGET_CUES.contains(&w.as_str()));
-    if asked {
-        return None;
-    }
-    ops.retain(|op| !forgets(op));
-    Some(std::mem::replace(say, KEPT_SAY.to_owned()))
-}
-
 /// Finds the facts relevant to utterances in a memory.
 #[derive(Debug, Clone)]
 pub struct Retriever {
@@ -337,76 +283,6 @@ mod tests {
 
     use super::*;
     use crate::prompt::Perceived;
-
-    #[test]
-    fn every_forget_phrasing_of_the_corpus_has_a_forget_cue() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/corpus");
-        let mut phrasings = 0;
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "tpl") {
-                continue;
-            }
-            let mut forgetting = false;
-            for line in std::fs::read_to_string(&path).unwrap().lines() {
-                let line = line.trim();
-                if let Some(intent) = line.strip_prefix("==") {
-                    forgetting = intent.trim().starts_with("forget");
-                } else if forgetting && !line.is_empty() && !line.starts_with('#') {
-                    phrasings += 1;
-                    let mut ops = vec![MemoryOp::Forget {
-                        subject: USER.into(),
-                        relation: None,
-                    }];
-                    let mut say = String::from("Okay.");
-                    assert_eq!(
-                        keep_unasked_forgets(&mut say, &mut ops, line),
-                        None,
-                        "{}: {line}",
-                        path.display()
-                    );
-                    assert_eq!(ops.len(), 1);
-                }
-            }
-        }
-        assert!(phrasings > 100, "{phrasings} forget phrasings found");
-    }
-
-    #[test]
-    fn a_forget_nobody_asked_for_is_dropped_and_said_so() {
-        for utterance in ["can you remember my name", "You remember my name, right?"] {
-            let mut ops = vec![
-                MemoryOp::Forget {
-                    subject: USER.into(),
-                    relation: Some(NAME_RELATION.into()),
-                },
-                MemoryOp::Remember(Fact::location(ObjectId::Cup, PlaceId::Kitchen)),
-            ];
-            let mut say = String::from("Okay, I've forgotten your name.");
-            assert_eq!(
-                keep_unasked_forgets(&mut say, &mut ops, utterance).as_deref(),
-                Some("Okay, I've forgotten your name.")
-            );
-            assert_eq!(say, KEPT_SAY);
-            assert_eq!(
-                ops,
-                [MemoryOp::Remember(Fact::location(
-                    ObjectId::Cup,
-                    PlaceId::Kitchen
-                ))]
-            );
-        }
-        let mut ops = vec![MemoryOp::Forget {
-            subject: USER.into(),
-            relation: Some(NAME_RELATION.into()),
-        }];
-        let mut say = String::from("Okay, I've forgotten your name.");
-        assert_eq!(
-            keep_unasked_forgets(&mut say, &mut ops, "Don’t keep my name."),
-            None
-        );
-        assert_eq!(ops.len(), 1);
-    }
 
     fn aliases() -> Aliases {
         let mut aliases = Aliases::new();

@@ -198,8 +198,9 @@ pub fn describe_sentence(state: &RobotState) -> String {
 /// Checks that the say text of a status-only or describe-only answer agrees with the live
 /// state, and replaces it with the state's own sentence when it does not (a room other than
 /// the robot's, a battery figure other than its charge, an object it does not perceive or one
-/// it perceives left out, or a status answer naming neither room nor battery). Returns the
-/// text replaced, if any.
+/// it perceives left out, or a status answer naming neither room nor battery); a drive to the
+/// robot's own room, or a claim to be in another, is made to agree with its room too
+/// ([`enforce_whereabouts_of_robot`]). Returns the text replaced, if any.
 pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) -> Option<String> {
     let say = understanding.say.to_lowercase();
     let rooms_named: Vec<PlaceId> = PlaceId::ALL
@@ -208,6 +209,9 @@ pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) 
         .filter(|place| contains_phrase(&say, place.name()))
         .collect();
     let wrong_room = rooms_named.iter().any(|place| *place != state.room);
+    if let Some(replaced) = enforce_whereabouts_of_robot(understanding, &say, &rooms_named, state) {
+        return Some(replaced);
+    }
     let replacement = match understanding.actions.as_slice() {
         [Action::Status] => {
             let percents = percent_figures(&say);
@@ -230,6 +234,36 @@ pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) 
         _ => None,
     }?;
     Some(std::mem::replace(&mut understanding.say, replacement))
+}
+
+/// A request to go to the room the robot is in is answered as the corpus answers it, "I'm
+/// already in the office." with no step, and a claim to be already in another room ("Could you
+/// kindly rush to the office?" in the kitchen) becomes the drive there it stands for. Returns
+/// the text replaced, if any.
+fn enforce_whereabouts_of_robot(
+    understanding: &mut Understanding,
+    lowered_say: &str,
+    rooms_named: &[PlaceId],
+    state: &RobotState,
+) -> Option<String> {
+    use crate::corpus::generate::{already_there_sentence, going_sentence};
+    let (actions, say) = match (understanding.actions.as_slice(), rooms_named) {
+        ([Action::Navigate { target }], _) if *target == state.room => {
+            (vec![], already_there_sentence(state.room))
+        }
+        ([], [claimed])
+            if *claimed != state.room
+                && lowered_say == already_there_sentence(*claimed).to_lowercase() =>
+        {
+            (
+                vec![Action::Navigate { target: *claimed }],
+                going_sentence(*claimed),
+            )
+        }
+        _ => return None,
+    };
+    understanding.actions = actions;
+    Some(std::mem::replace(&mut understanding.say, say))
 }
 
 /// Checks that an answer claiming to see an object right here ("I can see the book right here
@@ -598,6 +632,54 @@ mod tests {
     }
 
     #[test]
+    fn a_drive_to_the_robots_own_room_is_no_drive_and_a_claim_to_be_elsewhere_is_one() {
+        let state = RobotState {
+            room: PlaceId::Office,
+            ..RobotState::default()
+        };
+        let office = Action::Navigate {
+            target: PlaceId::Office,
+        };
+        let mut here = answer("Going to the office.", office.clone());
+        assert_eq!(
+            enforce_grounding(&mut here, &state).as_deref(),
+            Some("Going to the office.")
+        );
+        assert_eq!(here.say, "I'm already in the office.");
+        assert_eq!(here.actions, []);
+        let mut claimed = Understanding {
+            say: "I'm already in the kitchen.".into(),
+            actions: vec![],
+        };
+        assert!(enforce_grounding(&mut claimed, &state).is_some());
+        assert_eq!(claimed.say, "Going to the kitchen.");
+        assert_eq!(
+            claimed.actions,
+            [Action::Navigate {
+                target: PlaceId::Kitchen
+            }]
+        );
+        // What agrees with the room, and drives of several steps, are left alone.
+        let mut true_claim = Understanding {
+            say: "I'm already in the office.".into(),
+            actions: vec![],
+        };
+        assert_eq!(enforce_grounding(&mut true_claim, &state), None);
+        let mut away = answer(
+            "Going to the kitchen.",
+            Action::Navigate {
+                target: PlaceId::Kitchen,
+            },
+        );
+        assert_eq!(enforce_grounding(&mut away, &state), None);
+        let mut there_and_back = Understanding {
+            say: "Going to the office. Then turning around.".into(),
+            actions: vec![office, Action::Turn { angle_deg: 180.0 }],
+        };
+        assert_eq!(enforce_grounding(&mut there_and_back, &state), None);
+    }
+
+    #[test]
     fn describe_answers_name_only_what_is_perceived() {
         let state = RobotState {
             room: PlaceId::Bedroom,
@@ -627,7 +709,7 @@ mod tests {
         let mut partial = answer("Here in the bedroom I can see the book.", Action::Describe);
         assert!(enforce_grounding(&mut partial, &state).is_some());
         assert_eq!(
-            wrong.say,
+            partial.say,
             "Here in the bedroom I can see the book and the lamp."
         );
         // Multi-step answers and other actions are left alone.

@@ -1,0 +1,428 @@
+//! Steps that nothing in the utterance asked for are dropped. The model, shown a phrasing
+//! unlike any it learned, can answer with a step of a request it knows; that is harmless for a
+//! question or a status report, but not when it erases memory ("can you remember my name?"
+//! answered with a forget) or moves the robot ("order a pizza" answered by driving 1 m, "roger
+//! that" by turning left). Every phrasing of such a request in `config/corpus/` has a word of
+//! its kind (tests check all of them, and the near misses the corpus's noise makes of them), so
+//! an answer to an utterance without one is not what was asked.
+
+use crate::actions::{Action, Understanding};
+use crate::prompt::{MemoryOp, THEN};
+
+/// `utterance`'s words, lowercase, apostrophes kept ("don’t" is "don't").
+fn words(utterance: &str) -> Vec<String> {
+    crate::corpus::noise::plain_words(&utterance.replace('’', "'"))
+}
+
+/// Whether one of `words` is one of `cues`.
+fn has_cue(words: &[String], cues: &[&str]) -> bool {
+    words.iter().any(|word| cues.contains(&word.as_str()))
+}
+
+/// Words of which a request to forget has at least one (`config/corpus/memory.tpl`'s forget
+/// phrasings all do: "forget ...", "delete ...", "never mind ...", "don't keep track of ...",
+/// "... doesn't matter anymore", "get rid of ..."), with the near misses of
+/// `config/corpus/language.tpl`'s confusions ("stopped").
+pub const FORGET_CUES: &[&str] = &[
+    "forget",
+    "forgot",
+    "forgotten",
+    "delete",
+    "erase",
+    "clear",
+    "wipe",
+    "drop",
+    "remove",
+    "disregard",
+    "ignore",
+    "stop",
+    "stops",
+    "stopped",
+    "don't",
+    "dont",
+    "never",
+    "no",
+    "anymore",
+    "rather",
+    "rid",
+    "throw",
+];
+
+/// What the robot says when the model's answer would forget something nobody asked it to.
+pub const KEPT_SAY: &str =
+    "I haven't forgotten anything. To make me forget something, ask me to forget it.";
+
+/// Drops the forget operations of an answer to an utterance with none of the
+/// [`FORGET_CUES`], and says [`KEPT_SAY`] instead of the answer: the model answered "can you
+/// remember my name?" with "Okay, I've forgotten your name." and a forget, and a question
+/// must never erase what the robot knows. Returns the say text replaced, if any.
+pub fn keep_unasked_forgets(
+    say: &mut String,
+    ops: &mut Vec<MemoryOp>,
+    utterance: &str,
+) -> Option<String> {
+    let forgets = |op: &MemoryOp| matches!(op, MemoryOp::Forget { .. });
+    if !ops.iter().any(forgets) {
+        return None;
+    }
+    if has_cue(&words(utterance), FORGET_CUES) {
+        return None;
+    }
+    ops.retain(|op| !forgets(op));
+    Some(std::mem::replace(say, KEPT_SAY.to_owned()))
+}
+
+/// Words of which every request to move has at least one, with the near misses of
+/// `config/corpus/language.tpl`'s confusions ("foreword", "for word").
+pub const MOVE_CUES: &[&str] = &[
+    "forward",
+    "forwards",
+    "foreword",
+    "word",
+    "back",
+    "backward",
+    "backwards",
+    "ahead",
+    "move",
+    "moving",
+    "go",
+    "drive",
+    "roll",
+    "straight",
+    "reverse",
+    "closer",
+    "close",
+    "step",
+    "away",
+    "scoot",
+    "inch",
+    "nudge",
+    "creep",
+    "edge",
+    "advance",
+    "retreat",
+    "walk",
+    "travel",
+    "push",
+    "pull",
+    "proceed",
+    "continue",
+    "carry",
+    "keep",
+    "room",
+    "space",
+    "further",
+    "onward",
+    "onwards",
+    "up",
+    "come",
+    "along",
+    "head",
+];
+
+/// Words of which every request to turn has at least one, with the near misses of
+/// `config/corpus/language.tpl`'s confusions ("tern", "lift", "rite").
+pub const TURN_CUES: &[&str] = &[
+    "turn",
+    "turning",
+    "turned",
+    "tern",
+    "left",
+    "lift",
+    "laughed",
+    "right",
+    "write",
+    "rite",
+    "around",
+    "round",
+    "rotate",
+    "rotation",
+    "spin",
+    "face",
+    "pivot",
+    "swing",
+    "circle",
+    "veer",
+    "clockwise",
+    "counterclockwise",
+    "anticlockwise",
+    "angle",
+    "bear",
+    "flip",
+    "whip",
+    "pirouette",
+    "twirl",
+    "revolution",
+    "behind",
+    "opposite",
+    "direction",
+    "other",
+    "look",
+    "hook",
+    "u",
+];
+
+/// Units, which ask for a move or a turn of that size, as numbers do ("then 360").
+const UNITS: &[&str] = &[
+    "meter",
+    "meters",
+    "metre",
+    "metres",
+    "centimeter",
+    "centimeters",
+    "centimetre",
+    "centimetres",
+    "foot",
+    "feet",
+    "inches",
+    "degree",
+    "degrees",
+];
+
+/// What the robot says when none of the answer's steps was asked for.
+pub const UNSURE_SAY: &str = "Sorry, I'm not sure what you'd like me to do. I can go to rooms, \
+move and turn, find and bring things, and remember what you tell me.";
+
+/// Drops the moves of an answer to an utterance with none of the [`MOVE_CUES`] and the turns
+/// of one with none of the [`TURN_CUES`] (a number or unit counts for both), with what the
+/// say text says of them: the clause of each dropped step when the say text has one per
+/// action, else all of it, for [`UNSURE_SAY`] when nothing is left. Returns the say text
+/// replaced, if any.
+pub fn drop_unasked_motion(understanding: &mut Understanding, utterance: &str) -> Option<String> {
+    let words = words(utterance);
+    let measured = has_cue(&words, UNITS)
+        || words.iter().any(|word| {
+            crate::numbers::is_number_word(word) || word.starts_with(|c: char| c.is_ascii_digit())
+        });
+    let asked_to_move = measured || has_cue(&words, MOVE_CUES);
+    let asked_to_turn = measured || has_cue(&words, TURN_CUES);
+    let asked = |action: &Action| match action {
+        Action::Move { .. } => asked_to_move,
+        Action::Turn { .. } => asked_to_turn,
+        _ => true,
+    };
+    if understanding.actions.iter().all(asked) {
+        return None;
+    }
+    let clauses: Vec<&str> = understanding.say.split(THEN).collect();
+    let kept: Vec<&str> = clauses
+        .iter()
+        .zip(&understanding.actions)
+        .filter(|(_, action)| asked(action))
+        .map(|(clause, _)| *clause)
+        .collect();
+    // A say text with a clause per action loses the dropped ones; one that cannot be taken
+    // apart so is not said at all, nor are its actions, rather than a wrong part of it.
+    let say = if clauses.len() == understanding.actions.len() && !kept.is_empty() {
+        understanding.actions.retain(asked);
+        crate::corpus::generate::capitalize(&kept.join(THEN))
+    } else {
+        understanding.actions.clear();
+        UNSURE_SAY.to_owned()
+    };
+    Some(std::mem::replace(&mut understanding.say, say))
+}
+
+/// Drops what nothing in `utterance` asked for: forgets ([`keep_unasked_forgets`]) and moves
+/// and turns ([`drop_unasked_motion`]). Returns what the model said where it was replaced.
+pub fn keep_to_what_was_asked(
+    understanding: &mut Understanding,
+    memory_ops: &mut Vec<MemoryOp>,
+    utterance: &str,
+) -> Option<String> {
+    let forget = keep_unasked_forgets(&mut understanding.say, memory_ops, utterance);
+    let motion = drop_unasked_motion(understanding, utterance);
+    forget.or(motion)
+}
+
+#[cfg(test)]
+mod tests {
+    use embodied_world::{ObjectId, PlaceId};
+
+    use super::*;
+    use crate::dialogue::recall::{NAME_RELATION, USER};
+    use crate::prompt::Fact;
+
+    /// Every phrasing of the corpus's templates that `pick` keeps (the template's slots left
+    /// out: a number counts as a motion cue, and the words must ask by themselves), as written
+    /// and with each word heard as one of its near misses, with the template.
+    fn corpus_phrasings(
+        pick: impl Fn(&crate::corpus::Template) -> bool,
+    ) -> Vec<(crate::corpus::Template, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let (_, set) = crate::corpus::load_from_root(&root).unwrap();
+        let mut phrasings = Vec::new();
+        for template in set.templates.iter().filter(|t| pick(t)) {
+            let text: String = template
+                .text
+                .split_whitespace()
+                .filter(|word| !word.starts_with('{'))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let words: Vec<&str> = text.split_whitespace().collect();
+            phrasings.push((template.clone(), text.clone()));
+            for (at, word) in words.iter().enumerate() {
+                for miss in set.confusions.get(*word).into_iter().flatten() {
+                    let mut heard = words.clone();
+                    heard[at] = miss;
+                    phrasings.push((template.clone(), heard.join(" ")));
+                }
+            }
+        }
+        phrasings
+    }
+
+    #[test]
+    fn every_forget_phrasing_of_the_corpus_has_a_forget_cue() {
+        let phrasings = corpus_phrasings(|t| t.intent.name().starts_with("forget"));
+        for (template, utterance) in &phrasings {
+            let mut ops = vec![MemoryOp::Forget {
+                subject: USER.into(),
+                relation: None,
+            }];
+            let mut say = String::from("Okay.");
+            assert_eq!(
+                keep_unasked_forgets(&mut say, &mut ops, utterance),
+                None,
+                "{}: {utterance}",
+                template.id
+            );
+            assert_eq!(ops.len(), 1);
+        }
+        assert!(
+            phrasings.len() > 150,
+            "{} forget phrasings",
+            phrasings.len()
+        );
+    }
+
+    #[test]
+    fn a_forget_nobody_asked_for_is_dropped_and_said_so() {
+        for utterance in ["can you remember my name", "You remember my name, right?"] {
+            let mut ops = vec![
+                MemoryOp::Forget {
+                    subject: USER.into(),
+                    relation: Some(NAME_RELATION.into()),
+                },
+                MemoryOp::Remember(Fact::location(ObjectId::Cup, PlaceId::Kitchen)),
+            ];
+            let mut say = String::from("Okay, I've forgotten your name.");
+            assert_eq!(
+                keep_unasked_forgets(&mut say, &mut ops, utterance).as_deref(),
+                Some("Okay, I've forgotten your name.")
+            );
+            assert_eq!(say, KEPT_SAY);
+            assert_eq!(
+                ops,
+                [MemoryOp::Remember(Fact::location(
+                    ObjectId::Cup,
+                    PlaceId::Kitchen
+                ))]
+            );
+        }
+        let mut ops = vec![MemoryOp::Forget {
+            subject: USER.into(),
+            relation: Some(NAME_RELATION.into()),
+        }];
+        let mut say = String::from("Okay, I've forgotten your name.");
+        assert_eq!(
+            keep_unasked_forgets(&mut say, &mut ops, "Don’t keep my name."),
+            None
+        );
+        assert_eq!(ops.len(), 1);
+    }
+
+    #[test]
+    fn every_move_and_turn_phrasing_of_the_corpus_has_a_cue_of_its_kind() {
+        use crate::actions::ActionKind;
+        let motion = |template: &crate::corpus::Template| match template.intent.action_kinds() {
+            [ActionKind::Move] => Some(Action::Move { distance_m: 1.0 }),
+            [ActionKind::Turn] => Some(Action::Turn { angle_deg: 90.0 }),
+            _ => None,
+        };
+        let phrasings = corpus_phrasings(|t| motion(t).is_some());
+        for (template, utterance) in &phrasings {
+            let mut answer = Understanding {
+                say: "Okay.".into(),
+                actions: motion(template).into_iter().collect(),
+            };
+            assert_eq!(
+                drop_unasked_motion(&mut answer, utterance),
+                None,
+                "{}: {utterance}",
+                template.id
+            );
+        }
+        assert!(
+            phrasings.len() > 1500,
+            "{} motion phrasings",
+            phrasings.len()
+        );
+    }
+
+    #[test]
+    fn a_motion_nobody_asked_for_is_dropped_and_said_so() {
+        let forward = Action::Move { distance_m: 1.0 };
+        let left = Action::Turn { angle_deg: 90.0 };
+        for (utterance, action, say) in [
+            ("Order a pizza.", &forward, "Moving forward 1 meter."),
+            ("Roger that.", &left, "Turning left."),
+            ("follow me", &forward, "Backing up half a meter."),
+            ("could you go to the mall", &left, "Turning left."),
+        ] {
+            let mut answer = Understanding {
+                say: say.into(),
+                actions: vec![action.clone()],
+            };
+            assert_eq!(
+                drop_unasked_motion(&mut answer, utterance).as_deref(),
+                Some(say),
+                "{utterance}"
+            );
+            assert_eq!(answer.say, UNSURE_SAY);
+            assert_eq!(answer.actions, []);
+        }
+        // The clause of a dropped step goes with it, the rest is kept.
+        let mut status = Understanding {
+            say: "I'm in the office and my battery is at 60 percent. Then moving forward 1 meter."
+                .into(),
+            actions: vec![Action::Status, forward.clone()],
+        };
+        assert!(drop_unasked_motion(&mut status, "can you update me on your status").is_some());
+        assert_eq!(
+            status.say,
+            "I'm in the office and my battery is at 60 percent."
+        );
+        assert_eq!(status.actions, [Action::Status]);
+        let mut joined = Understanding {
+            say: "Turning left. Then bringing you the cup.".into(),
+            actions: vec![
+                left.clone(),
+                Action::Bring {
+                    object: ObjectId::Cup,
+                    to: crate::actions::Destination::User,
+                },
+            ],
+        };
+        assert!(drop_unasked_motion(&mut joined, "I need a drink").is_some());
+        assert_eq!(joined.say, "Bringing you the cup.");
+        // Asked for by a word of its kind or a size.
+        for (utterance, action) in [
+            ("creep foreword", &forward),
+            ("give me some room", &forward),
+            ("then 360", &left),
+            ("two meters please", &forward),
+            ("hang a rite", &left),
+        ] {
+            let mut answer = Understanding {
+                say: "Okay.".into(),
+                actions: vec![action.clone()],
+            };
+            assert_eq!(
+                drop_unasked_motion(&mut answer, utterance),
+                None,
+                "{utterance}"
+            );
+        }
+    }
+}
