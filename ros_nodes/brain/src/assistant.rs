@@ -173,13 +173,13 @@ fn respond_in_clauses<M: Decoder>(
     respond_clause(model, tokenizer, io, state, prompt)
 }
 
-/// A status or describe answer says what the grounding holds, a drive to the room the robot is
-/// in is no drive
-/// ([`crate::dialogue::state::enforce_grounding`]), and so does a claim to see an object
-/// ([`crate::dialogue::state::enforce_whereabouts`]); checked per clause, as the model does not
-/// always copy the battery figure ("report status then go to the kitchen" was answered with
-/// another room and charge), and a joined answer can no longer be taken apart. Returns the
-/// say text replaced.
+/// A status or describe answer says what the grounding holds and a drive to the room the robot
+/// is in is no drive ([`crate::dialogue::state::enforce_grounding`]), an answer of other
+/// steps says what they do ([`crate::dialogue::state::enforce_said_steps`]), and a claim to
+/// see an object is checked ([`crate::dialogue::state::enforce_whereabouts`]); checked per
+/// clause, as the model does not always copy the battery figure ("report status then go to
+/// the kitchen" was answered with another room and charge), and a joined answer can no longer
+/// be taken apart. Returns the say text replaced.
 fn ground(output: &mut ModelOutput, grounding: &crate::Grounding) -> Option<String> {
     let state = crate::dialogue::state::RobotState {
         room: grounding.room,
@@ -189,6 +189,12 @@ fn ground(output: &mut ModelOutput, grounding: &crate::Grounding) -> Option<Stri
     let (mut understanding, memory) = output.clone().into_parts();
     if let Some(replaced) = crate::dialogue::state::enforce_grounding(&mut understanding, &state) {
         *output = ModelOutput::from_parts(understanding, memory);
+        return Some(replaced);
+    }
+    if memory.is_empty()
+        && let Some(replaced) = crate::dialogue::state::enforce_said_steps(&mut understanding)
+    {
+        output.say = understanding.say;
         return Some(replaced);
     }
     let has_steps = !output.steps.is_empty();

@@ -370,7 +370,7 @@ impl Dialogue {
             state::defer_state_answers(&mut understanding);
         }
         if let Some(model_say) = &replaced_say {
-            tracing::warn!(%model_say, state_say = %understanding.say, "answer disagreed with the robot's state; said the state instead");
+            tracing::warn!(%model_say, said = %understanding.say, "the answer's say text disagreed with the robot's state or its steps; said what they hold instead");
         }
         let episode = self.options.record_episodes.then(|| embodied_memory::Turn {
             session: self.options.session.clone(),

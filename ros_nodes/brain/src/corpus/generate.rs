@@ -291,6 +291,68 @@ pub(crate) fn going_sentence(place: PlaceId) -> String {
     format!("Going to the {place}.")
 }
 
+/// What the robot says it does for `action`: with its size named ("Turning left 90 degrees.",
+/// "Bringing you the cup.") or, with `named_size` false, as the corpus's phrasings that name
+/// none answer where the size is theirs ("Turning left.", "Moving forward a little.", "I'll
+/// bring you the cup." for a need). `None` for status and describe, whose sentences tell the
+/// robot's state.
+pub(crate) fn step_sentence(action: &Action, named_size: bool) -> Option<String> {
+    let plain = !named_size;
+    let sentence = match *action {
+        Action::Navigate {
+            target: PlaceId::ChargingDock,
+        } if plain => "Going to my charging dock.".into(),
+        Action::Navigate { target } => going_sentence(target),
+        Action::Move { distance_m } if plain && distance_m == numbers::NUDGE_M => {
+            "Moving forward a little.".into()
+        }
+        Action::Move { distance_m } if plain && distance_m == -numbers::NUDGE_M => {
+            "Backing up a little.".into()
+        }
+        Action::Move { distance_m } if plain && distance_m == numbers::DEFAULT_BACKWARD_M => {
+            "Backing up half a meter.".into()
+        }
+        Action::Move { distance_m } if distance_m >= 0.0 => {
+            format!("Moving forward {}.", metres_text(distance_m))
+        }
+        Action::Move { distance_m } => format!("Backing up {}.", metres_text(-distance_m)),
+        Action::Turn { angle_deg } => {
+            let side = if angle_deg >= 0.0 { "left" } else { "right" };
+            let size = angle_deg.abs();
+            if plain && size == numbers::DEFAULT_TURN_DEG {
+                format!("Turning {side}.")
+            } else if plain && size == numbers::NUDGE_DEG {
+                format!("Turning a little to the {side}.")
+            } else if plain && angle_deg == 180.0 {
+                "Turning around.".into()
+            } else if plain && angle_deg == 360.0 {
+                "Spinning all the way around.".into()
+            } else {
+                format!("Turning {side} {} degrees.", format_decimal(size))
+            }
+        }
+        Action::Stop => "Stopping.".into(),
+        Action::Find { object } if plain => {
+            format!("{}, I'll go and look.", unknown_clause(object))
+        }
+        Action::Find { object } => format!("I'll look for the {object}."),
+        Action::Bring {
+            object,
+            to: Destination::User,
+        } if plain => format!("I'll bring you the {object}."),
+        Action::Bring {
+            object,
+            to: Destination::User,
+        } => format!("Bringing you the {object}."),
+        Action::Bring {
+            object,
+            to: Destination::Place(place),
+        } => format!("Taking the {object} to the {place}."),
+        Action::Status | Action::Describe => return None,
+    };
+    Some(sentence)
+}
+
 /// Where `object` is when the robot sees it in `room`.
 pub(crate) fn seen_sentence(object: ObjectId, room: PlaceId) -> String {
     format!("I can see the {object} right here in the {room}.")
@@ -335,10 +397,13 @@ pub(crate) fn where_is_answer(
             insert_fact(rng, g, Fact::location(object, place));
             (remembered_sentence(object, place), vec![])
         }
-        Whereabouts::Unknown => (
-            format!("{}, I'll go and look.", unknown_clause(object)),
-            vec![OutputStep::Action(Action::Find { object })],
-        ),
+        Whereabouts::Unknown => {
+            let find = Action::Find { object };
+            (
+                step_sentence(&find, false).unwrap_or_default(),
+                vec![OutputStep::Action(find)],
+            )
+        }
     }
 }
 
@@ -351,6 +416,10 @@ pub(crate) fn answer(
 ) -> ModelOutput {
     use Action as A;
     let act = |a: Action| OutputStep::Action(a);
+    let said = |a: Action, named_size: bool| {
+        let say = step_sentence(&a, named_size).unwrap_or_default();
+        (say, vec![act(a)])
+    };
     let remember = |f: Fact| OutputStep::Memory(MemoryOp::Remember(f));
     let place = filled.place.unwrap_or(PlaceId::Kitchen);
     let object = filled.object.unwrap_or(ObjectId::Cup);
@@ -361,107 +430,84 @@ pub(crate) fn answer(
             if is_room && place == g.room {
                 (already_there_sentence(place), vec![])
             } else {
-                (
-                    going_sentence(place),
-                    vec![act(A::Navigate { target: place })],
-                )
+                said(A::Navigate { target: place }, true)
             }
         }
-        Intent::GoCharge => (
-            "Going to my charging dock.".into(),
-            vec![act(A::Navigate {
+        Intent::GoCharge => said(
+            A::Navigate {
                 target: PlaceId::ChargingDock,
-            })],
+            },
+            false,
         ),
-        Intent::MoveForward => {
-            let d = filled.distance_m.unwrap_or(1.0);
-            (
-                format!("Moving forward {}.", metres_text(d)),
-                vec![act(A::Move { distance_m: d })],
-            )
-        }
-        Intent::MoveBackward => {
-            let d = filled.distance_m.unwrap_or(1.0);
-            (
-                format!("Backing up {}.", metres_text(d)),
-                vec![act(A::Move { distance_m: -d })],
-            )
-        }
-        Intent::MoveForwardDefault => (
-            "Moving forward 1 meter.".into(),
-            vec![act(A::Move {
+        Intent::MoveForward => said(
+            A::Move {
+                distance_m: filled.distance_m.unwrap_or(1.0),
+            },
+            true,
+        ),
+        Intent::MoveBackward => said(
+            A::Move {
+                distance_m: -filled.distance_m.unwrap_or(1.0),
+            },
+            true,
+        ),
+        Intent::MoveForwardDefault => said(
+            A::Move {
                 distance_m: numbers::DEFAULT_FORWARD_M,
-            })],
+            },
+            false,
         ),
-        Intent::MoveBackwardDefault => (
-            "Backing up half a meter.".into(),
-            vec![act(A::Move {
+        Intent::MoveBackwardDefault => said(
+            A::Move {
                 distance_m: numbers::DEFAULT_BACKWARD_M,
-            })],
+            },
+            false,
         ),
-        Intent::NudgeForward => (
-            "Moving forward a little.".into(),
-            vec![act(A::Move {
+        Intent::NudgeForward => said(
+            A::Move {
                 distance_m: numbers::NUDGE_M,
-            })],
+            },
+            false,
         ),
-        Intent::NudgeBackward => (
-            "Backing up a little.".into(),
-            vec![act(A::Move {
+        Intent::NudgeBackward => said(
+            A::Move {
                 distance_m: -numbers::NUDGE_M,
-            })],
+            },
+            false,
         ),
         Intent::TurnLeft | Intent::TurnRight => {
             let a = filled.angle_deg.unwrap_or(90.0);
-            let (side, sign) = if intent == Intent::TurnLeft {
-                ("left", 1.0)
-            } else {
-                ("right", -1.0)
-            };
-            (
-                format!("Turning {side} {} degrees.", format_decimal(a)),
-                vec![act(A::Turn {
-                    angle_deg: sign * a,
-                })],
-            )
+            let sign = if intent == Intent::TurnLeft { 1.0 } else { -1.0 };
+            said(A::Turn { angle_deg: sign * a }, true)
         }
-        Intent::TurnLeftDefault => (
-            "Turning left.".into(),
-            vec![act(A::Turn {
+        Intent::TurnLeftDefault => said(
+            A::Turn {
                 angle_deg: numbers::DEFAULT_TURN_DEG,
-            })],
+            },
+            false,
         ),
-        Intent::TurnRightDefault => (
-            "Turning right.".into(),
-            vec![act(A::Turn {
+        Intent::TurnRightDefault => said(
+            A::Turn {
                 angle_deg: -numbers::DEFAULT_TURN_DEG,
-            })],
+            },
+            false,
         ),
-        Intent::TurnAround => (
-            "Turning around.".into(),
-            vec![act(A::Turn { angle_deg: 180.0 })],
-        ),
-        Intent::NudgeLeft => (
-            "Turning a little to the left.".into(),
-            vec![act(A::Turn {
+        Intent::TurnAround => said(A::Turn { angle_deg: 180.0 }, false),
+        Intent::NudgeLeft => said(
+            A::Turn {
                 angle_deg: numbers::NUDGE_DEG,
-            })],
+            },
+            false,
         ),
-        Intent::NudgeRight => (
-            "Turning a little to the right.".into(),
-            vec![act(A::Turn {
+        Intent::NudgeRight => said(
+            A::Turn {
                 angle_deg: -numbers::NUDGE_DEG,
-            })],
+            },
+            false,
         ),
-        Intent::Spin => (
-            "Spinning all the way around.".into(),
-            vec![act(A::Turn { angle_deg: 360.0 })],
-        ),
-        Intent::Stop => ("Stopping.".into(), vec![act(A::Stop)]),
-        Intent::Find => (
-            format!("I'll look for the {object}."),
-            vec![act(A::Find { object })],
-        ),
+        Intent::Spin => said(A::Turn { angle_deg: 360.0 }, false),
+        Intent::Stop => said(A::Stop, true),
+        Intent::Find => said(A::Find { object }, true),
         Intent::WhereIs => {
             let whereabouts = match rng.random_range(0..3) {
                 0 => Whereabouts::Seen,
@@ -470,26 +516,26 @@ pub(crate) fn answer(
             };
             where_is_answer(rng, object, whereabouts, g)
         }
-        Intent::BringToUser => (
-            format!("Bringing you the {object}."),
-            vec![act(A::Bring {
+        Intent::BringToUser => said(
+            A::Bring {
                 object,
                 to: Destination::User,
-            })],
+            },
+            true,
         ),
-        Intent::Need(needed) => (
-            format!("I'll bring you the {needed}."),
-            vec![act(A::Bring {
+        Intent::Need(needed) => said(
+            A::Bring {
                 object: needed,
                 to: Destination::User,
-            })],
+            },
+            false,
         ),
-        Intent::BringToPlace => (
-            format!("Taking the {object} to the {place}."),
-            vec![act(A::Bring {
+        Intent::BringToPlace => said(
+            A::Bring {
                 object,
                 to: Destination::Place(place),
-            })],
+            },
+            true,
         ),
         Intent::Describe => {
             let seen: Vec<String> = g

@@ -266,6 +266,44 @@ fn enforce_whereabouts_of_robot(
     Some(std::mem::replace(&mut understanding.say, say))
 }
 
+/// Checks that an answer's say text says what its steps do, a sentence per step as the corpus
+/// says them (the model, shown a phrasing unlike any it learned, said "Turning left 90
+/// degrees." over a move of 0.25 m, or "Turning right Ndescribe degrees."), and otherwise
+/// says the steps' own sentences: the robot tells what it is about to do. Answers with a
+/// status or describe step, whose sentences [`enforce_grounding`] checks, are left alone.
+/// Returns the text replaced, if any.
+pub fn enforce_said_steps(understanding: &mut Understanding) -> Option<String> {
+    use crate::corpus::generate::{capitalize, step_sentence};
+    use crate::prompt::ModelOutput;
+    if understanding.actions.is_empty() {
+        return None;
+    }
+    let sentences = understanding
+        .actions
+        .iter()
+        .map(|action| Some((step_sentence(action, true)?, step_sentence(action, false)?)))
+        .collect::<Option<Vec<_>>>()?;
+    let clauses: Vec<String> = understanding.say.split(THEN).map(capitalize).collect();
+    let agrees = clauses.len() == sentences.len()
+        && clauses
+            .iter()
+            .zip(&sentences)
+            .all(|(clause, (named, plain))| clause == named || clause == plain);
+    if agrees {
+        return None;
+    }
+    let said = |say: String| ModelOutput {
+        say,
+        steps: Vec::new(),
+    };
+    let say = sentences
+        .into_iter()
+        .map(|(_, plain)| Some(said(plain)))
+        .reduce(|joined, next| joined?.then(next?))??
+        .say;
+    Some(std::mem::replace(&mut understanding.say, say))
+}
+
 /// Checks that an answer claiming to see an object right here ("I can see the book right here
 /// in the office.") has it perceived in the robot's room, and otherwise replaces it with what
 /// the state and `facts` hold: where it is seen, where memory puts it, or that the robot does
@@ -677,6 +715,44 @@ mod tests {
             actions: vec![office, Action::Turn { angle_deg: 180.0 }],
         };
         assert_eq!(enforce_grounding(&mut there_and_back, &state), None);
+    }
+
+    #[test]
+    fn an_answer_says_what_its_steps_do() {
+        let left = Action::Turn { angle_deg: 90.0 };
+        let nudge = Action::Move { distance_m: 0.25 };
+        for said in ["Turning left.", "Turning left 90 degrees."] {
+            assert_eq!(enforce_said_steps(&mut answer(said, left.clone())), None);
+        }
+        let mut two = Understanding {
+            say: "Moving forward a little. Then turning left 90 degrees.".into(),
+            actions: vec![nudge.clone(), left.clone()],
+        };
+        assert_eq!(enforce_said_steps(&mut two), None);
+        for wrong in [
+            "Turning left 90 degrees.",
+            "Moving forward 1 meter.",
+            "Turning left Nice to meet youMoving forward 1 meter.",
+        ] {
+            let mut reply = answer(wrong, nudge.clone());
+            assert_eq!(enforce_said_steps(&mut reply).as_deref(), Some(wrong));
+            assert_eq!(reply.say, "Moving forward a little.");
+        }
+        let mut short = Understanding {
+            say: "Turning around.".into(),
+            actions: vec![
+                Action::Turn { angle_deg: 180.0 },
+                Action::Bring {
+                    object: ObjectId::Keys,
+                    to: crate::actions::Destination::User,
+                },
+            ],
+        };
+        assert!(enforce_said_steps(&mut short).is_some());
+        assert_eq!(short.say, "Turning around. Then I'll bring you the keys.");
+        // Status and describe sentences are the state's, checked by enforce_grounding.
+        let mut status = answer("Sure.", Action::Status);
+        assert_eq!(enforce_said_steps(&mut status), None);
     }
 
     #[test]
