@@ -175,12 +175,15 @@ fn respond_in_clauses<M: Decoder>(
 
 /// A status or describe answer says what the grounding holds and a drive to the room the robot
 /// is in is no drive ([`crate::dialogue::state::enforce_grounding`]), an answer of other
-/// steps says what they do ([`crate::dialogue::state::enforce_said_steps`]), and a claim to
-/// see an object is checked ([`crate::dialogue::state::enforce_whereabouts`]); checked per
+/// steps says what they do ([`crate::dialogue::state::enforce_said_steps`]), a question where
+/// a known object is is answered from what is known
+/// ([`crate::dialogue::state::answer_where_from_what_is_known`]), and a claim to see an object
+/// is checked ([`crate::dialogue::state::enforce_whereabouts`]); checked per
 /// clause, as the model does not always copy the battery figure ("report status then go to
 /// the kitchen" was answered with another room and charge), and a joined answer can no longer
 /// be taken apart. Returns the say text replaced.
-fn ground(output: &mut ModelOutput, grounding: &crate::Grounding) -> Option<String> {
+fn ground(output: &mut ModelOutput, prompt: &Prompt) -> Option<String> {
+    let grounding = &prompt.grounding;
     let state = crate::dialogue::state::RobotState {
         room: grounding.room,
         battery_pct: grounding.battery_pct,
@@ -192,9 +195,15 @@ fn ground(output: &mut ModelOutput, grounding: &crate::Grounding) -> Option<Stri
         return Some(replaced);
     }
     if memory.is_empty()
-        && let Some(replaced) = crate::dialogue::state::enforce_said_steps(&mut understanding)
+        && let Some(replaced) = crate::dialogue::state::answer_where_from_what_is_known(
+            &mut understanding,
+            &prompt.utterance,
+            &state,
+            &grounding.facts,
+        )
+        .or_else(|| crate::dialogue::state::enforce_said_steps(&mut understanding))
     {
-        output.say = understanding.say;
+        *output = ModelOutput::from_parts(understanding, memory);
         return Some(replaced);
     }
     let has_steps = !output.steps.is_empty();
@@ -264,7 +273,7 @@ fn respond_clause<M: Decoder>(
     tracing::debug!(input = %model_input, answer = %generation.text, "model turn");
     let restored = slots.restore(&generation.text)?;
     let mut output = ModelOutput::parse(&restored)?;
-    let replaced_say = ground(&mut output, &prompt.grounding);
+    let replaced_say = ground(&mut output, prompt);
     let text = match replaced_say {
         Some(_) => output.to_text(),
         None => restored,

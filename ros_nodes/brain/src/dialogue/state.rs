@@ -304,6 +304,43 @@ pub fn enforce_said_steps(understanding: &mut Understanding) -> Option<String> {
     Some(std::mem::replace(&mut understanding.say, say))
 }
 
+/// Where `facts` put `object`.
+fn remembered_place(facts: &[crate::prompt::Fact], object: ObjectId) -> Option<PlaceId> {
+    facts.iter().find_map(|fact| {
+        fact.as_location()
+            .filter(|(located, _)| *located == object)
+            .map(|(_, place)| place)
+    })
+}
+
+/// A question where an object is (`utterance`, [`super::unasked::asks_where`]) answered by
+/// going to look for it is answered from what the robot knows when it sees the object or
+/// `facts` say where it is, as the corpus answers it ("where can I find my cellphone?" with the
+/// phone remembered in the bathroom: "As far as I know, the phone is in the bathroom."); only
+/// an object whose whereabouts are unknown is looked for. Returns the text replaced, if any.
+pub fn answer_where_from_what_is_known(
+    understanding: &mut Understanding,
+    utterance: &str,
+    state: &RobotState,
+    facts: &[crate::prompt::Fact],
+) -> Option<String> {
+    use crate::corpus::generate::{remembered_sentence, seen_sentence};
+    let [Action::Find { object }] = understanding.actions.as_slice() else {
+        return None;
+    };
+    let object = *object;
+    if !super::unasked::asks_where(utterance) {
+        return None;
+    }
+    let say = if state.perceives(object) {
+        seen_sentence(object, state.room)
+    } else {
+        remembered_sentence(object, remembered_place(facts, object)?)
+    };
+    understanding.actions.clear();
+    Some(std::mem::replace(&mut understanding.say, say))
+}
+
 /// Checks that an answer claiming to see an object right here ("I can see the book right here
 /// in the office.") has it perceived in the robot's room, and otherwise replaces it with what
 /// the state and `facts` hold: where it is seen, where memory puts it, or that the robot does
@@ -331,12 +368,7 @@ pub fn enforce_whereabouts(
         let replacement = crate::corpus::generate::seen_sentence(seen, state.room);
         return Some(std::mem::replace(say, replacement));
     };
-    let remembered = facts.iter().find_map(|fact| {
-        fact.as_location()
-            .filter(|(object, _)| *object == unseen)
-            .map(|(_, place)| place)
-    });
-    let replacement = match remembered {
+    let replacement = match remembered_place(facts, unseen) {
         Some(place) => crate::corpus::generate::remembered_sentence(unseen, place),
         None => format!("{}.", crate::corpus::generate::unknown_clause(unseen)),
     };
@@ -715,6 +747,54 @@ mod tests {
             actions: vec![office, Action::Turn { angle_deg: 180.0 }],
         };
         assert_eq!(enforce_grounding(&mut there_and_back, &state), None);
+    }
+
+    #[test]
+    fn a_where_question_about_a_known_object_is_answered_not_searched() {
+        let state = RobotState {
+            room: PlaceId::Bedroom,
+            battery_pct: 80,
+            perceived: vec![Perceived {
+                label: "book".into(),
+                room: PlaceId::Bedroom,
+            }],
+        };
+        let facts = [crate::prompt::Fact::location(
+            ObjectId::Phone,
+            PlaceId::Bathroom,
+        )];
+        let find = |object| answer("I'll look for it.", Action::Find { object });
+        for (utterance, object, said) in [
+            (
+                "Where can I find my cellphone?",
+                ObjectId::Phone,
+                "As far as I know, the phone is in the bathroom.",
+            ),
+            (
+                "where's my paperback at",
+                ObjectId::Book,
+                "I can see the book right here in the bedroom.",
+            ),
+        ] {
+            let mut reply = find(object);
+            assert!(
+                answer_where_from_what_is_known(&mut reply, utterance, &state, &facts).is_some()
+            );
+            assert_eq!(reply.say, said);
+            assert_eq!(reply.actions, []);
+        }
+        // Unknown whereabouts are looked for, and a request to find is a request.
+        let mut keys = find(ObjectId::Keys);
+        assert_eq!(
+            answer_where_from_what_is_known(&mut keys, "where are my keys", &state, &facts),
+            None
+        );
+        let mut phone = find(ObjectId::Phone);
+        assert_eq!(
+            answer_where_from_what_is_known(&mut phone, "find my phone", &state, &facts),
+            None
+        );
+        assert_eq!(phone.actions.len(), 1);
     }
 
     #[test]

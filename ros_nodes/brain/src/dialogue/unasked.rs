@@ -179,6 +179,22 @@ const UNITS: &[&str] = &[
     "degrees",
 ];
 
+/// Words of which every question where an object is has one ("where ...", "have you seen
+/// ...", "what room is ... in", "which room ...", "did you see ... anywhere"), with the near
+/// misses of `config/corpus/language.tpl`'s confusions ("wear", "were"), and no request to find
+/// one.
+pub const WHERE_CUES: &[&str] = &[
+    "where", "where's", "where'd", "where're", "wear", "were", "did", "seen", "noticed", "spotted",
+    "which", "what", "what's", "across",
+];
+
+/// Whether `utterance` asks where something is rather than for it to be found: it has one of
+/// the [`WHERE_CUES`] or asks "is ... around?".
+pub fn asks_where(utterance: &str) -> bool {
+    let words = words(utterance);
+    has_cue(&words, WHERE_CUES) || words.first().is_some_and(|first| first == "is")
+}
+
 /// What the robot says when none of the answer's steps was asked for.
 pub const UNSURE_SAY: &str = "Sorry, I'm not sure what you'd like me to do. I can go to rooms, \
 move and turn, find and bring things, and remember what you tell me.";
@@ -243,8 +259,8 @@ mod tests {
     use crate::dialogue::recall::{NAME_RELATION, USER};
     use crate::prompt::Fact;
 
-    /// Every phrasing of the corpus's templates that `pick` keeps (the template's slots left
-    /// out: a number counts as a motion cue, and the words must ask by themselves), as written
+    /// Every phrasing of the corpus's templates that `pick` keeps (each slot read as "it": a
+    /// number counts as a motion cue, and the words must ask by themselves), as written
     /// and with each word heard as one of its near misses, with the template.
     fn corpus_phrasings(
         pick: impl Fn(&crate::corpus::Template) -> bool,
@@ -256,7 +272,7 @@ mod tests {
             let text: String = template
                 .text
                 .split_whitespace()
-                .filter(|word| !word.starts_with('{'))
+                .map(|word| if word.starts_with('{') { "it" } else { word })
                 .collect::<Vec<_>>()
                 .join(" ");
             let words: Vec<&str> = text.split_whitespace().collect();
@@ -424,5 +440,19 @@ mod tests {
                 "{utterance}"
             );
         }
+    }
+
+    #[test]
+    fn where_questions_and_requests_to_find_are_told_apart() {
+        use crate::corpus::Intent;
+        let questions = corpus_phrasings(|t| t.intent == Intent::WhereIs);
+        for (template, utterance) in &questions {
+            assert!(asks_where(utterance), "{}: {utterance}", template.id);
+        }
+        let requests = corpus_phrasings(|t| t.intent == Intent::Find);
+        for (template, utterance) in &requests {
+            assert!(!asks_where(utterance), "{}: {utterance}", template.id);
+        }
+        assert!(questions.len() > 100 && requests.len() > 100);
     }
 }
