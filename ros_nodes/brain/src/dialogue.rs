@@ -361,8 +361,12 @@ impl Dialogue {
         // the rewriting or the weights alone answer it.
         let taught = self.rewrites.apply(utterance).is_some();
         if !taught
-            && let Some(model_say) =
-                unasked::keep_to_what_was_asked(&mut understanding, &mut memory_ops, read)
+            && let Some(model_say) = unasked::keep_to_what_was_asked(
+                &mut understanding,
+                &mut memory_ops,
+                read,
+                self.conversation.model().lexicon(),
+            )
         {
             tracing::warn!(%model_say, utterance = %read, said = %understanding.say, "the answer held steps nobody asked for; dropped them");
         }

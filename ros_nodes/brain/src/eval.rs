@@ -250,6 +250,7 @@ pub(crate) fn evaluate_decoder<M: Decoder>(
                         &mut understanding,
                         &mut memory,
                         &prompt.utterance,
+                        &io.lexicon,
                     ) {
                         Some(_) => {
                             ModelOutput::from_parts(understanding.clone(), memory.clone()).to_text()

@@ -274,6 +274,17 @@ impl SlotLexicon {
         (text, slots)
     }
 
+    /// The places `utterance` (plain words) names, by name, alias or near miss, in order.
+    pub fn places_named(&self, utterance: &str) -> Vec<PlaceId> {
+        let words: Vec<Word<'_>> = utterance.split(' ').map(split_word).collect();
+        (0..words.len())
+            .filter_map(|start| match self.name_at(&words[start..]) {
+                Some((Named::Place(place), _)) => Some(place),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Where an object is to be fetched from, "the cup from the kitchen": the model's answers
     /// name only where an object goes, so "bring me the cup from the kitchen" was taken as
     /// taking the cup to the kitchen. The object, the place, and `utterance` (plain words)

@@ -6,8 +6,11 @@
 //! its kind (tests check all of them, and the near misses the corpus's noise makes of them), so
 //! an answer to an utterance without one is not what was asked.
 
+use embodied_world::PlaceId;
+
 use crate::actions::{Action, Understanding};
 use crate::prompt::{MemoryOp, THEN};
+use crate::slots::SlotLexicon;
 
 /// `utterance`'s words, lowercase, apostrophes kept ("don’t" is "don't").
 fn words(utterance: &str) -> Vec<String> {
@@ -162,6 +165,30 @@ pub const TURN_CUES: &[&str] = &[
     "u",
 ];
 
+/// Words of which every request to go and charge has at least one ("go recharge", "back to
+/// your dock", "time to top up"), with the near misses of `config/corpus/language.tpl`'s
+/// confusions ("charting", "battle ray"); other drives name their place.
+pub const CHARGE_CUES: &[&str] = &[
+    "charge",
+    "charger",
+    "charging",
+    "charting",
+    "charged",
+    "recharge",
+    "dock",
+    "base",
+    "home",
+    "plug",
+    "power",
+    "juice",
+    "top",
+    "battery",
+    "battery's",
+    "batteries",
+    "batteries'",
+    "battle",
+];
+
 /// Units, which ask for a move or a turn of that size, as numbers do ("then 360").
 const UNITS: &[&str] = &[
     "meter",
@@ -199,12 +226,18 @@ pub fn asks_where(utterance: &str) -> bool {
 pub const UNSURE_SAY: &str = "Sorry, I'm not sure what you'd like me to do. I can go to rooms, \
 move and turn, find and bring things, and remember what you tell me.";
 
-/// Drops the moves of an answer to an utterance with none of the [`MOVE_CUES`] and the turns
-/// of one with none of the [`TURN_CUES`] (a number or unit counts for both), with what the
-/// say text says of them: the clause of each dropped step when the say text has one per
+/// Drops the moves of an answer to an utterance with none of the [`MOVE_CUES`], the turns
+/// of one with none of the [`TURN_CUES`] (a number or unit counts for both), and the drives to
+/// a place it does not name (`places_named`; the charging dock also by a [`CHARGE_CUES`]
+/// word: "sleep well, robot" was answered by driving to the dock), with what the say text
+/// says of them: the clause of each dropped step when the say text has one per
 /// action, else all of it, for [`UNSURE_SAY`] when nothing is left. Returns the say text
 /// replaced, if any.
-pub fn drop_unasked_motion(understanding: &mut Understanding, utterance: &str) -> Option<String> {
+pub fn drop_unasked_motion(
+    understanding: &mut Understanding,
+    utterance: &str,
+    places_named: &[PlaceId],
+) -> Option<String> {
     let words = words(utterance);
     let measured = has_cue(&words, UNITS)
         || words.iter().any(|word| {
@@ -212,9 +245,13 @@ pub fn drop_unasked_motion(understanding: &mut Understanding, utterance: &str) -
         });
     let asked_to_move = measured || has_cue(&words, MOVE_CUES);
     let asked_to_turn = measured || has_cue(&words, TURN_CUES);
+    let asked_to_charge = has_cue(&words, CHARGE_CUES);
     let asked = |action: &Action| match action {
         Action::Move { .. } => asked_to_move,
         Action::Turn { .. } => asked_to_turn,
+        Action::Navigate { target } => {
+            places_named.contains(target) || (*target == PlaceId::ChargingDock && asked_to_charge)
+        }
         _ => true,
     };
     if understanding.actions.iter().all(asked) {
@@ -239,21 +276,24 @@ pub fn drop_unasked_motion(understanding: &mut Understanding, utterance: &str) -
     Some(std::mem::replace(&mut understanding.say, say))
 }
 
-/// Drops what nothing in `utterance` asked for: forgets ([`keep_unasked_forgets`]) and moves
-/// and turns ([`drop_unasked_motion`]). Returns what the model said where it was replaced.
+/// Drops what nothing in `utterance` asked for: forgets ([`keep_unasked_forgets`]) and moves,
+/// turns and drives ([`drop_unasked_motion`], the places named as `lexicon` reads them).
+/// Returns what the model said where it was replaced.
 pub fn keep_to_what_was_asked(
     understanding: &mut Understanding,
     memory_ops: &mut Vec<MemoryOp>,
     utterance: &str,
+    lexicon: &SlotLexicon,
 ) -> Option<String> {
     let forget = keep_unasked_forgets(&mut understanding.say, memory_ops, utterance);
-    let motion = drop_unasked_motion(understanding, utterance);
+    let places = lexicon.places_named(&words(utterance).join(" "));
+    let motion = drop_unasked_motion(understanding, utterance, &places);
     forget.or(motion)
 }
 
 #[cfg(test)]
 mod tests {
-    use embodied_world::{ObjectId, PlaceId};
+    use embodied_world::ObjectId;
 
     use super::*;
     use crate::dialogue::recall::{NAME_RELATION, USER};
@@ -363,7 +403,7 @@ mod tests {
                 actions: motion(template).into_iter().collect(),
             };
             assert_eq!(
-                drop_unasked_motion(&mut answer, utterance),
+                drop_unasked_motion(&mut answer, utterance, &[]),
                 None,
                 "{}: {utterance}",
                 template.id
@@ -373,6 +413,59 @@ mod tests {
             phrasings.len() > 1500,
             "{} motion phrasings",
             phrasings.len()
+        );
+    }
+
+    #[test]
+    fn every_request_to_go_and_charge_names_the_dock_or_asks_to_charge() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let (map, set) = crate::corpus::load_from_root(&root).unwrap();
+        let lexicon = SlotLexicon::new(Default::default(), &map, &set.confusions);
+        let phrasings = corpus_phrasings(|t| t.intent == crate::corpus::Intent::GoCharge);
+        for (template, utterance) in &phrasings {
+            let mut answer = Understanding {
+                say: "Going to my charging dock.".into(),
+                actions: vec![Action::Navigate {
+                    target: PlaceId::ChargingDock,
+                }],
+            };
+            assert_eq!(
+                keep_to_what_was_asked(&mut answer, &mut Vec::new(), utterance, &lexicon),
+                None,
+                "{}: {utterance}",
+                template.id
+            );
+        }
+        assert!(phrasings.len() > 80, "{} phrasings", phrasings.len());
+    }
+
+    #[test]
+    fn a_drive_goes_only_where_the_utterance_names() {
+        let lexicon = SlotLexicon::for_tests();
+        let drive = |target| Understanding {
+            say: "Going somewhere.".into(),
+            actions: vec![Action::Navigate { target }],
+        };
+        let mut kitchen = drive(PlaceId::Kitchen);
+        let mut ops = Vec::new();
+        assert_eq!(
+            keep_to_what_was_asked(
+                &mut kitchen,
+                &mut ops,
+                "Go to the kitchen, please.",
+                &lexicon
+            ),
+            None
+        );
+        let mut dock = drive(PlaceId::ChargingDock);
+        assert!(
+            keep_to_what_was_asked(&mut dock, &mut ops, "sleep well robot", &lexicon).is_some()
+        );
+        assert_eq!((dock.say.as_str(), dock.actions.len()), (UNSURE_SAY, 0));
+        let mut elsewhere = drive(PlaceId::Office);
+        assert!(
+            keep_to_what_was_asked(&mut elsewhere, &mut ops, "go to the kitchen", &lexicon)
+                .is_some()
         );
     }
 
@@ -391,7 +484,7 @@ mod tests {
                 actions: vec![action.clone()],
             };
             assert_eq!(
-                drop_unasked_motion(&mut answer, utterance).as_deref(),
+                drop_unasked_motion(&mut answer, utterance, &[]).as_deref(),
                 Some(say),
                 "{utterance}"
             );
@@ -404,7 +497,9 @@ mod tests {
                 .into(),
             actions: vec![Action::Status, forward.clone()],
         };
-        assert!(drop_unasked_motion(&mut status, "can you update me on your status").is_some());
+        assert!(
+            drop_unasked_motion(&mut status, "can you update me on your status", &[]).is_some()
+        );
         assert_eq!(
             status.say,
             "I'm in the office and my battery is at 60 percent."
@@ -420,7 +515,7 @@ mod tests {
                 },
             ],
         };
-        assert!(drop_unasked_motion(&mut joined, "I need a drink").is_some());
+        assert!(drop_unasked_motion(&mut joined, "I need a drink", &[]).is_some());
         assert_eq!(joined.say, "Bringing you the cup.");
         // Asked for by a word of its kind or a size.
         for (utterance, action) in [
@@ -435,7 +530,7 @@ mod tests {
                 actions: vec![action.clone()],
             };
             assert_eq!(
-                drop_unasked_motion(&mut answer, utterance),
+                drop_unasked_motion(&mut answer, utterance, &[]),
                 None,
                 "{utterance}"
             );
