@@ -14,6 +14,8 @@
 //!    prompt carries (checked as the model answers: [`state::enforce_grounding`]); one that
 //!    follows a step moving the robot ("go to the kitchen and tell me what you see") promises
 //!    the answer instead ([`state::defer_state_answers`]), which the node says on arrival;
+//!    steps nobody asked for (a forget, a move, a turn or a drive to an utterance without a
+//!    word of its kind) are dropped ([`unasked`]);
 //! 4. executes the answer's memory operations (remember, overwrite on correction, forget) and
 //!    records the turn as an episode, in one memory transaction.
 //!
