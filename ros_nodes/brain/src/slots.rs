@@ -720,11 +720,21 @@ impl<F: Fn(&str) -> bool> Namer<'_, F> {
             }
             numbers::parse_number(&cores).map(|value| (value, len))
         })?;
+        // A number said twice is said once ("turn right 180 180 degrees", "for 1 1 metre",
+        // "twenty twenty degrees": a stammer, or whisper's echo of one); left as it was, the
+        // run of numbers below went to the model as words it could not read.
+        let repeated = len * 2 <= words.len()
+            && words[..len]
+                .iter()
+                .zip(&words[len..len * 2])
+                .all(|(said, again)| said.core == again.core);
+        let len_said = if repeated { len * 2 } else { len };
         // "one eighty" is not one and then eighty: a number word that does not join the
         // number leaves the phrase to the model.
-        if words.get(len).is_some_and(|w| is_number_word(&w.core)) {
+        if words.get(len_said).is_some_and(|w| is_number_word(&w.core)) {
             return None;
         }
+        let len = len_said;
         let unit = words.get(len).and_then(|w| LengthUnit::from_word(&w.core));
         if needs_unit && unit.is_none() {
             return None;
@@ -940,6 +950,18 @@ mod tests {
             slots.restore("Moving forward N1 meters.|move N1").unwrap(),
             "Moving forward 1 meter.|move 1"
         );
+        // A number said twice is one number.
+        for (said, read) in [
+            ("turn right 180 180 degrees", "turn right N1 degrees"),
+            ("go forward 1 1 metre", "go forward N1 meters"),
+            ("turn left twenty twenty degrees", "turn left N1 degrees"),
+        ] {
+            let (text, slots) = abstracted(Grounding::default(), said);
+            assert_eq!(text, format!("room living room|bat 80|u {read}"));
+            assert_eq!(slots.count(SlotKind::Number), 1);
+        }
+        let (text, _) = abstracted(Grounding::default(), "turn 90 90 90 degrees");
+        assert_eq!(text, "room living room|bat 80|u turn 90 90 90 degrees");
         // Before anything but a unit they are left as they are.
         let (text, _) = abstracted(Grounding::default(), "go to a kitchen");
         assert_eq!(text, "room living room|bat 80|u go to a P1");
