@@ -173,8 +173,8 @@ fn respond_in_clauses<M: Decoder>(
     respond_clause(model, tokenizer, io, state, prompt)
 }
 
-/// A status or describe answer says what the grounding holds and a drive to the room the robot
-/// is in is no drive ([`crate::dialogue::state::enforce_grounding`]), an answer of other
+/// A status or describe answer says what the grounding holds and a claim to be in another room
+/// is the drive there ([`crate::dialogue::state::enforce_grounding`]), an answer of other
 /// steps says what they do ([`crate::dialogue::state::enforce_said_steps`]), a question where
 /// a known object is is answered from what is known
 /// ([`crate::dialogue::state::answer_where_from_what_is_known`]), and a claim to see an object

@@ -198,9 +198,9 @@ pub fn describe_sentence(state: &RobotState) -> String {
 /// Checks that the say text of a status-only or describe-only answer agrees with the live
 /// state, and replaces it with the state's own sentence when it does not (a room other than
 /// the robot's, a battery figure other than its charge, an object it does not perceive or one
-/// it perceives left out, or a status answer naming neither room nor battery); a drive to the
-/// robot's own room, or a claim to be in another, is made to agree with its room too
-/// ([`enforce_whereabouts_of_robot`]). Returns the text replaced, if any.
+/// it perceives left out, or a status answer naming neither room nor battery); a claim to be
+/// in another room is made to agree with its room too ([`enforce_whereabouts_of_robot`]).
+/// Returns the text replaced, if any.
 pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) -> Option<String> {
     let say = understanding.say.to_lowercase();
     let rooms_named: Vec<PlaceId> = PlaceId::ALL
@@ -236,10 +236,11 @@ pub fn enforce_grounding(understanding: &mut Understanding, state: &RobotState) 
     Some(std::mem::replace(&mut understanding.say, replacement))
 }
 
-/// A request to go to the room the robot is in is answered as the corpus answers it, "I'm
-/// already in the office." with no step, and a claim to be already in another room ("Could you
-/// kindly rush to the office?" in the kitchen) becomes the drive there it stands for. Returns
-/// the text replaced, if any.
+/// A claim to be already in another room ("Could you kindly rush to the office?" answered "I'm
+/// already in the office." in the kitchen) becomes the drive there it stands for. (A drive to
+/// the robot's own room is left a drive: the corpus answers it "I'm already in ...", but a
+/// taught phrase's meaning, "movie time" for "go to the living room", must stay a drive
+/// wherever it was taught.) Returns the text replaced, if any.
 fn enforce_whereabouts_of_robot(
     understanding: &mut Understanding,
     lowered_say: &str,
@@ -247,23 +248,17 @@ fn enforce_whereabouts_of_robot(
     state: &RobotState,
 ) -> Option<String> {
     use crate::corpus::generate::{already_there_sentence, going_sentence};
-    let (actions, say) = match (understanding.actions.as_slice(), rooms_named) {
-        ([Action::Navigate { target }], _) if *target == state.room => {
-            (vec![], already_there_sentence(state.room))
-        }
-        ([], [claimed])
-            if *claimed != state.room
-                && lowered_say == already_there_sentence(*claimed).to_lowercase() =>
-        {
-            (
-                vec![Action::Navigate { target: *claimed }],
-                going_sentence(*claimed),
-            )
-        }
-        _ => return None,
+    let ([], [claimed]) = (understanding.actions.as_slice(), rooms_named) else {
+        return None;
     };
-    understanding.actions = actions;
-    Some(std::mem::replace(&mut understanding.say, say))
+    if *claimed == state.room || lowered_say != already_there_sentence(*claimed).to_lowercase() {
+        return None;
+    }
+    understanding.actions = vec![Action::Navigate { target: *claimed }];
+    Some(std::mem::replace(
+        &mut understanding.say,
+        going_sentence(*claimed),
+    ))
 }
 
 /// Checks that an answer's say text says what its steps do, a sentence per step as the corpus
@@ -702,21 +697,11 @@ mod tests {
     }
 
     #[test]
-    fn a_drive_to_the_robots_own_room_is_no_drive_and_a_claim_to_be_elsewhere_is_one() {
+    fn a_claim_to_be_in_another_room_is_the_drive_there() {
         let state = RobotState {
             room: PlaceId::Office,
             ..RobotState::default()
         };
-        let office = Action::Navigate {
-            target: PlaceId::Office,
-        };
-        let mut here = answer("Going to the office.", office.clone());
-        assert_eq!(
-            enforce_grounding(&mut here, &state).as_deref(),
-            Some("Going to the office.")
-        );
-        assert_eq!(here.say, "I'm already in the office.");
-        assert_eq!(here.actions, []);
         let mut claimed = Understanding {
             say: "I'm already in the kitchen.".into(),
             actions: vec![],
@@ -729,24 +714,17 @@ mod tests {
                 target: PlaceId::Kitchen
             }]
         );
-        // What agrees with the room, and drives of several steps, are left alone.
+        // A true claim is left alone, and so is a drive to the robot's own room.
         let mut true_claim = Understanding {
             say: "I'm already in the office.".into(),
             actions: vec![],
         };
         assert_eq!(enforce_grounding(&mut true_claim, &state), None);
-        let mut away = answer(
-            "Going to the kitchen.",
-            Action::Navigate {
-                target: PlaceId::Kitchen,
-            },
-        );
-        assert_eq!(enforce_grounding(&mut away, &state), None);
-        let mut there_and_back = Understanding {
-            say: "Going to the office. Then turning around.".into(),
-            actions: vec![office, Action::Turn { angle_deg: 180.0 }],
+        let office = Action::Navigate {
+            target: PlaceId::Office,
         };
-        assert_eq!(enforce_grounding(&mut there_and_back, &state), None);
+        let mut here = answer("Going to the office.", office);
+        assert_eq!(enforce_grounding(&mut here, &state), None);
     }
 
     #[test]
