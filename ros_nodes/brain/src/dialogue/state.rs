@@ -780,11 +780,11 @@ mod tests {
         let left = Action::Turn { angle_deg: 90.0 };
         let nudge = Action::Move { distance_m: 0.25 };
         for said in ["Turning left.", "Turning left 90 degrees."] {
-            assert_eq!(enforce_said_steps(&mut answer(said, left.clone())), None);
+            assert_eq!(enforce_said_steps(&mut answer(said, left)), None);
         }
         let mut two = Understanding {
             say: "Moving forward a little. Then turning left 90 degrees.".into(),
-            actions: vec![nudge.clone(), left.clone()],
+            actions: vec![nudge, left],
         };
         assert_eq!(enforce_said_steps(&mut two), None);
         for wrong in [
@@ -792,7 +792,7 @@ mod tests {
             "Moving forward 1 meter.",
             "Turning left Nice to meet youMoving forward 1 meter.",
         ] {
-            let mut reply = answer(wrong, nudge.clone());
+            let mut reply = answer(wrong, nudge);
             assert_eq!(enforce_said_steps(&mut reply).as_deref(), Some(wrong));
             assert_eq!(reply.say, "Moving forward a little.");
         }

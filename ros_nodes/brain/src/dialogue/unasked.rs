@@ -230,9 +230,9 @@ move and turn, find and bring things, and remember what you tell me.";
 /// of one with none of the [`TURN_CUES`] (a number or unit counts for both), and the drives to
 /// a place it does not name (`places_named`; the charging dock also by a [`CHARGE_CUES`]
 /// word: "sleep well, robot" was answered by driving to the dock), with what the say text
-/// says of them: the clause of each dropped step when the say text has one per
-/// action, else all of it, for [`UNSURE_SAY`] when nothing is left. Returns the say text
-/// replaced, if any.
+/// says of them: the clause of each dropped step when the say text has one per action, else
+/// all of it with every action but a stop; [`UNSURE_SAY`] when nothing is left. Returns the
+/// say text replaced, if any.
 pub fn drop_unasked_motion(
     understanding: &mut Understanding,
     utterance: &str,
@@ -264,14 +264,21 @@ pub fn drop_unasked_motion(
         .filter(|(_, action)| asked(action))
         .map(|(clause, _)| *clause)
         .collect();
-    // A say text with a clause per action loses the dropped ones; one that cannot be taken
-    // apart so is not said at all, nor are its actions, rather than a wrong part of it.
+    // A say text with a clause per action loses the clauses of the dropped ones. Of one that
+    // cannot be taken apart so, nothing is said and nothing done (a wrong half of it would be
+    // worse), but a stop: stopping is never dropped.
     let say = if clauses.len() == understanding.actions.len() && !kept.is_empty() {
         understanding.actions.retain(asked);
         crate::corpus::generate::capitalize(&kept.join(THEN))
     } else {
-        understanding.actions.clear();
-        UNSURE_SAY.to_owned()
+        understanding
+            .actions
+            .retain(|action| matches!(action, Action::Stop));
+        if understanding.actions.is_empty() {
+            UNSURE_SAY.to_owned()
+        } else {
+            crate::corpus::generate::step_sentence(&Action::Stop, true).unwrap_or_default()
+        }
     };
     Some(std::mem::replace(&mut understanding.say, say))
 }
@@ -481,7 +488,7 @@ mod tests {
         ] {
             let mut answer = Understanding {
                 say: say.into(),
-                actions: vec![action.clone()],
+                actions: vec![*action],
             };
             assert_eq!(
                 drop_unasked_motion(&mut answer, utterance, &[]).as_deref(),
@@ -495,7 +502,7 @@ mod tests {
         let mut status = Understanding {
             say: "I'm in the office and my battery is at 60 percent. Then moving forward 1 meter."
                 .into(),
-            actions: vec![Action::Status, forward.clone()],
+            actions: vec![Action::Status, forward],
         };
         assert!(
             drop_unasked_motion(&mut status, "can you update me on your status", &[]).is_some()
@@ -508,7 +515,7 @@ mod tests {
         let mut joined = Understanding {
             say: "Turning left. Then bringing you the cup.".into(),
             actions: vec![
-                left.clone(),
+                left,
                 Action::Bring {
                     object: ObjectId::Cup,
                     to: crate::actions::Destination::User,
@@ -517,6 +524,16 @@ mod tests {
         };
         assert!(drop_unasked_motion(&mut joined, "I need a drink", &[]).is_some());
         assert_eq!(joined.say, "Bringing you the cup.");
+        // A say text that cannot be taken apart goes whole, and its actions with it, but a stop.
+        let mut tangled = Understanding {
+            say: "Stopping and turning.".into(),
+            actions: vec![Action::Stop, left],
+        };
+        assert!(drop_unasked_motion(&mut tangled, "hey you", &[]).is_some());
+        assert_eq!(
+            (tangled.say.as_str(), tangled.actions.as_slice()),
+            ("Stopping.", &[Action::Stop][..])
+        );
         // Asked for by a word of its kind or a size.
         for (utterance, action) in [
             ("creep foreword", &forward),
@@ -527,7 +544,7 @@ mod tests {
         ] {
             let mut answer = Understanding {
                 say: "Okay.".into(),
-                actions: vec![action.clone()],
+                actions: vec![*action],
             };
             assert_eq!(
                 drop_unasked_motion(&mut answer, utterance, &[]),
