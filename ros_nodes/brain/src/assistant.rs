@@ -112,8 +112,11 @@ pub(crate) fn respond_with<M: Decoder>(
     let started = Instant::now();
     // The model reads what was said as plain words: whisper's casing and punctuation vary
     // from one take to the next ("What do you see?" / "what do you see") and mean nothing
-    // to the robot, but swayed the answer.
-    let plain = crate::corpus::noise::plain_words(&prompt.utterance).join(" ");
+    // to the robot, but swayed the answer; so does its spelling ("neighbour").
+    let plain = crate::corpus::noise::plain_words(&crate::corpus::noise::american_spelling(
+        &prompt.utterance,
+    ))
+    .join(" ");
     // "The cup from the kitchen": the model reads the request without the source, which its
     // answers cannot name, and a fetch of that object learns where to look first.
     let source = io.lexicon.fetch_source(&plain);

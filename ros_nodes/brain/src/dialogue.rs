@@ -342,7 +342,11 @@ impl Dialogue {
         now: &Time,
     ) -> Result<Reply, DialogueError> {
         let started = Instant::now();
-        let read = rewritten.as_deref().unwrap_or(utterance);
+        // Spelled one way, so that memory finds what was said in another ("forget my
+        // neighbour" and "my neighbor is called Tom" are one person).
+        let read =
+            crate::corpus::noise::american_spelling(rewritten.as_deref().unwrap_or(utterance));
+        let read = read.as_str();
         let facts = self
             .retriever
             .retrieve(&self.memory, &self.aliases, read, &self.state, now)

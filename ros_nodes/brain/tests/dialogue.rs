@@ -127,6 +127,24 @@ fn quality_gate_remember_correct_forget_and_restart() {
 }
 
 #[test]
+fn quality_gate_a_person_is_one_fact_however_whisper_spells_them() {
+    let mut talk = dialogue(Memory::open_in_memory().unwrap());
+    ask(&mut talk, "My neighbor is called Tom.");
+    assert_eq!(
+        talk.memory().person_name("neighbor").unwrap().as_deref(),
+        Some("tom")
+    );
+    let asked = ask(&mut talk, "What's my neighbour called?");
+    assert!(
+        asked.understanding.say.contains("Tom"),
+        "{}",
+        asked.understanding.say
+    );
+    ask(&mut talk, "Forget my neighbour.");
+    assert_eq!(talk.memory().person_name("neighbor").unwrap(), None);
+}
+
+#[test]
 fn quality_gate_unknown_places_get_a_clarification_and_no_step() {
     let mut dialogue = dialogue(Memory::open_in_memory().unwrap());
     for utterance in [

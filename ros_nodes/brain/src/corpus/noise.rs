@@ -75,6 +75,42 @@ pub fn plain_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Word stems whisper spells the British way as often as not ("neighbour", "favourite"), in
+/// their American spelling less the "o" before "r".
+const OUR_STEMS: &[&str] = &[
+    "neighb", "col", "fav", "flav", "hum", "behavi", "hon", "lab", "harb", "rum", "parl", "arm",
+    "od",
+];
+
+/// `text` with the British spellings of [`OUR_STEMS`] words made American ("forget my
+/// neighbour" → "forget my neighbor", "favourite" → "favorite"), the rest as it was: one
+/// person is one fact however whisper spelled them ("forget my neighbour" left "my neighbor
+/// is called Tom" in memory).
+pub fn american_spelling(text: &str) -> String {
+    text.split(' ')
+        .map(|token| {
+            let lower = token.to_lowercase();
+            let british = OUR_STEMS.iter().find_map(|stem| {
+                let rest = lower.strip_prefix(stem)?.strip_prefix("our")?;
+                let ending: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+                ["", "s", "ite", "ites", "ed", "ing", "ful"]
+                    .contains(&ending.as_str())
+                    .then_some(stem.len())
+            });
+            match british {
+                // Drop the "u" of "our", keeping the token's case and punctuation.
+                Some(at) => token
+                    .char_indices()
+                    .filter(|(i, _)| *i != at + 1)
+                    .map(|(_, c)| c)
+                    .collect(),
+                None => token.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `["60", "cm"]` for "60cm" (a number, then a unit of length or "degrees"); other words
 /// whole.
 fn part_number_and_unit(word: &str) -> Vec<String> {
@@ -134,6 +170,17 @@ pub fn asr_noise(text: &str, set: &TemplateSet, rng: &mut StdRng) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn british_spellings_become_american() {
+        assert_eq!(
+            american_spelling("Forget my Neighbour's name, it's my favourite colours."),
+            "Forget my Neighbor's name, it's my favorite colors."
+        );
+        for kept in ["your hour pours", "four", "colorful", "armoury"] {
+            assert_eq!(american_spelling(kept), kept);
+        }
+    }
 
     #[test]
     fn plain_words_part_numbers_whisper_ran_into_their_units() {
