@@ -76,7 +76,8 @@ pub fn keep_unasked_forgets(
 }
 
 /// Words of which every request to move has at least one, with the near misses of
-/// `config/corpus/language.tpl`'s confusions ("foreword", "for word").
+/// `config/corpus/language.tpl`'s confusions ("foreword", "for word"), and a few ways to ask
+/// that no template has yet ("budge", "make way", "move aside").
 pub const MOVE_CUES: &[&str] = &[
     "forward",
     "forwards",
@@ -121,10 +122,17 @@ pub const MOVE_CUES: &[&str] = &[
     "come",
     "along",
     "head",
+    "budge",
+    "shift",
+    "aside",
+    "way",
+    "approach",
+    "nearer",
 ];
 
 /// Words of which every request to turn has at least one, with the near misses of
-/// `config/corpus/language.tpl`'s confusions ("tern", "lift", "rite").
+/// `config/corpus/language.tpl`'s confusions ("tern", "lift", "rite"), and a few ways to ask
+/// that no template has yet ("swivel", "twist").
 pub const TURN_CUES: &[&str] = &[
     "turn",
     "turning",
@@ -163,6 +171,9 @@ pub const TURN_CUES: &[&str] = &[
     "look",
     "hook",
     "u",
+    "swivel",
+    "twist",
+    "sideways",
 ];
 
 /// Words of which every request to go and charge has at least one ("go recharge", "back to
@@ -541,6 +552,8 @@ mod tests {
             ("then 360", &left),
             ("two meters please", &forward),
             ("hang a rite", &left),
+            ("get out of the way", &forward),
+            ("swivel", &left),
         ] {
             let mut answer = Understanding {
                 say: "Okay.".into(),
