@@ -318,12 +318,10 @@ impl Dialogue {
         {
             return Ok(reply);
         }
-        let rewritten = self
-            .options
-            .use_taught
-            .then(|| self.rewrites.apply(&utterance))
-            .flatten();
-        let reply = self.answer(&utterance, rewritten, info, now)?;
+        let taught = self.rewrites.apply(&utterance);
+        let is_taught = taught.is_some();
+        let rewritten = taught.filter(|_| self.options.use_taught);
+        let reply = self.answer(&utterance, rewritten, is_taught, info, now)?;
         self.last_request = Some(teaching::LastRequest {
             utterance,
             read: reply.rewritten.clone(),
@@ -333,11 +331,14 @@ impl Dialogue {
     }
 
     /// Answers `utterance` through the model, which reads `rewritten` instead when given (see
-    /// the module docs).
+    /// the module docs); `taught`: the utterance is a taught phrase, which asks for what it was
+    /// taught to mean in words of its own, whether the rewriting or the weights alone answer
+    /// it, so the checks of what was asked pass it by.
     fn answer(
         &mut self,
         utterance: &str,
         rewritten: Option<String>,
+        taught: bool,
         info: &UtteranceInfo,
         now: &Time,
     ) -> Result<Reply, DialogueError> {
@@ -363,9 +364,6 @@ impl Dialogue {
         let inferred = Instant::now();
         let replaced_say = turn.replaced_say;
         let (mut understanding, mut memory_ops) = turn.output.into_parts();
-        // A taught phrase asks for what it was taught to mean, in words of its own, whether
-        // the rewriting or the weights alone answer it.
-        let taught = self.rewrites.apply(utterance).is_some();
         if !taught
             && let Some(model_say) = unasked::keep_to_what_was_asked(
                 &mut understanding,

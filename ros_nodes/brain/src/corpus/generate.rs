@@ -281,6 +281,10 @@ pub(crate) enum Whereabouts {
     Unknown,
 }
 
+/// What the robot says it can do.
+pub(crate) const CAPABILITIES: &str =
+    "I can go to rooms, move and turn, find and bring things, and remember what you tell me.";
+
 /// The answer to "go to `room`" in that room.
 pub(crate) fn already_there_sentence(room: PlaceId) -> String {
     format!("I'm already in the {room}.")
@@ -477,8 +481,17 @@ pub(crate) fn answer(
         ),
         Intent::TurnLeft | Intent::TurnRight => {
             let a = filled.angle_deg.unwrap_or(90.0);
-            let sign = if intent == Intent::TurnLeft { 1.0 } else { -1.0 };
-            said(A::Turn { angle_deg: sign * a }, true)
+            let sign = if intent == Intent::TurnLeft {
+                1.0
+            } else {
+                -1.0
+            };
+            said(
+                A::Turn {
+                    angle_deg: sign * a,
+                },
+                true,
+            )
         }
         Intent::TurnLeftDefault => said(
             A::Turn {
@@ -511,7 +524,9 @@ pub(crate) fn answer(
         Intent::WhereIs => {
             let whereabouts = match rng.random_range(0..3) {
                 0 => Whereabouts::Seen,
-                1 => Whereabouts::Remembered(*PlaceId::ALL.choose(rng).unwrap_or(&PlaceId::Kitchen)),
+                1 => {
+                    Whereabouts::Remembered(*PlaceId::ALL.choose(rng).unwrap_or(&PlaceId::Kitchen))
+                }
                 _ => Whereabouts::Unknown,
             };
             where_is_answer(rng, object, whereabouts, g)
@@ -566,12 +581,18 @@ pub(crate) fn answer(
         }
         Intent::WhereAreYou => (format!("I'm in the {}.", g.room), vec![act(A::Status)]),
         Intent::Greeting => match fact_value(g, "user", "name") {
-            Some(known) => (format!("Hello {}! How can I help?", capitalize(known)), vec![]),
+            Some(known) => (
+                format!("Hello {}! How can I help?", capitalize(known)),
+                vec![],
+            ),
             None => ("Hello! How can I help?".into(), vec![]),
         },
         Intent::Thanks => ("You're welcome!".into(), vec![]),
         Intent::Farewell => match fact_value(g, "user", "name") {
-            Some(known) => (format!("Goodbye {}, see you later!", capitalize(known)), vec![]),
+            Some(known) => (
+                format!("Goodbye {}, see you later!", capitalize(known)),
+                vec![],
+            ),
             None => ("Goodbye, see you later!".into(), vec![]),
         },
         Intent::HowAreYou => ("I'm doing well, thank you. How can I help?".into(), vec![]),
@@ -579,11 +600,7 @@ pub(crate) fn answer(
             "I'm your home robot assistant, and I run entirely on this device.".into(),
             vec![],
         ),
-        Intent::Capabilities => (
-            "I can go to rooms, move and turn, find and bring things, and remember what you tell me."
-                .into(),
-            vec![],
-        ),
+        Intent::Capabilities => (CAPABILITIES.into(), vec![]),
         Intent::SmallTalk => ("I hear you. Let me know if I can help.".into(), vec![]),
         Intent::Joke => (
             "Why did the robot go on vacation? It needed to recharge its batteries.".into(),
@@ -599,7 +616,11 @@ pub(crate) fn answer(
             vec![remember(Fact::location(object, place))],
         ),
         Intent::CorrectLocation => {
-            let old: Vec<PlaceId> = PlaceId::ALL.iter().copied().filter(|p| *p != place).collect();
+            let old: Vec<PlaceId> = PlaceId::ALL
+                .iter()
+                .copied()
+                .filter(|p| *p != place)
+                .collect();
             let old = *old.choose(rng).unwrap_or(&PlaceId::Kitchen);
             insert_fact(rng, g, Fact::location(object, old));
             (
@@ -629,7 +650,10 @@ pub(crate) fn answer(
             let old = others.choose(rng).map(|s| s.as_str()).unwrap_or("alex");
             insert_fact(rng, g, user_fact("name", old));
             (
-                format!("Sorry about that, {}. I'll remember.", capitalize_words(&name)),
+                format!(
+                    "Sorry about that, {}. I'll remember.",
+                    capitalize_words(&name)
+                ),
                 vec![remember(user_fact("name", &name))],
             )
         }
@@ -637,7 +661,10 @@ pub(crate) fn answer(
             if rng.random_bool(0.6) {
                 let known = pick(rng, filler.list("name")).to_owned();
                 insert_fact(rng, g, user_fact("name", &known));
-                (format!("Your name is {}.", capitalize_words(&known)), vec![])
+                (
+                    format!("Your name is {}.", capitalize_words(&known)),
+                    vec![],
+                )
             } else {
                 remove_facts(g, "user", "name");
                 ("I don't know your name yet. What is it?".into(), vec![])
@@ -716,14 +743,18 @@ pub(crate) fn answer(
         Intent::ClarifyPlace => {
             let unknown = filled.unknown.clone().unwrap_or_default();
             (
-                format!("Sorry, I don't know a place called the {unknown}. Which room do you mean?"),
+                format!(
+                    "Sorry, I don't know a place called the {unknown}. Which room do you mean?"
+                ),
                 vec![],
             )
         }
         Intent::ClarifyObject => {
             let unknown = filled.unknown.clone().unwrap_or_default();
             (
-                format!("Sorry, I don't know which object you mean by {unknown}. Can you say it another way?"),
+                format!(
+                    "Sorry, I don't know which object you mean by {unknown}. Can you say it another way?"
+                ),
                 vec![],
             )
         }

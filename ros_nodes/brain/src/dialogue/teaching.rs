@@ -172,7 +172,7 @@ impl Dialogue {
             return self.refuse(utterance, why, info, now).map(Some);
         }
         let (request, alias) = self.corrected_request(teacher, &last, meaning);
-        let mut reply = self.answer(utterance, Some(request.clone()), info, now)?;
+        let mut reply = self.answer(utterance, Some(request.clone()), false, info, now)?;
         if reply.understanding.actions.is_empty() {
             // Not a request after all: nothing to learn.
             return Ok(Some(reply));

@@ -233,16 +233,21 @@ pub fn asks_where(utterance: &str) -> bool {
     has_cue(&words, WHERE_CUES) || words.first().is_some_and(|first| first == "is")
 }
 
-/// What the robot says when none of the answer's steps was asked for.
-pub const UNSURE_SAY: &str = "Sorry, I'm not sure what you'd like me to do. I can go to rooms, \
-move and turn, find and bring things, and remember what you tell me.";
+/// What the robot says when none of the answer's steps was asked for: that it is not sure,
+/// and what it can do.
+pub fn unsure_say() -> String {
+    format!(
+        "Sorry, I'm not sure what you'd like me to do. {}",
+        crate::corpus::generate::CAPABILITIES
+    )
+}
 
 /// Drops the moves of an answer to an utterance with none of the [`MOVE_CUES`], the turns
 /// of one with none of the [`TURN_CUES`] (a number or unit counts for both), and the drives to
 /// a place it does not name (`places_named`; the charging dock also by a [`CHARGE_CUES`]
 /// word: "sleep well, robot" was answered by driving to the dock), with what the say text
 /// says of them: the clause of each dropped step when the say text has one per action, else
-/// all of it with every action but a stop; [`UNSURE_SAY`] when nothing is left. Returns the
+/// all of it with every action but a stop; [`unsure_say`] when nothing is left. Returns the
 /// say text replaced, if any.
 pub fn drop_unasked_motion(
     understanding: &mut Understanding,
@@ -286,7 +291,7 @@ pub fn drop_unasked_motion(
             .actions
             .retain(|action| matches!(action, Action::Stop));
         if understanding.actions.is_empty() {
-            UNSURE_SAY.to_owned()
+            unsure_say()
         } else {
             crate::corpus::generate::step_sentence(&Action::Stop, true).unwrap_or_default()
         }
@@ -479,7 +484,7 @@ mod tests {
         assert!(
             keep_to_what_was_asked(&mut dock, &mut ops, "sleep well robot", &lexicon).is_some()
         );
-        assert_eq!((dock.say.as_str(), dock.actions.len()), (UNSURE_SAY, 0));
+        assert_eq!((dock.say, dock.actions.len()), (unsure_say(), 0));
         let mut elsewhere = drive(PlaceId::Office);
         assert!(
             keep_to_what_was_asked(&mut elsewhere, &mut ops, "go to the kitchen", &lexicon)
@@ -506,7 +511,7 @@ mod tests {
                 Some(say),
                 "{utterance}"
             );
-            assert_eq!(answer.say, UNSURE_SAY);
+            assert_eq!(answer.say, unsure_say());
             assert_eq!(answer.actions, []);
         }
         // The clause of a dropped step goes with it, the rest is kept.
