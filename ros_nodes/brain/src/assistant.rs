@@ -39,7 +39,7 @@ use crate::clauses::Joiners;
 use crate::error::Error;
 use crate::grammar::{OutputGrammar, SlotGrammar};
 use crate::prompt::{Fact, MAX_STEPS, MemoryOp, ModelOutput, OutputStep, Prompt};
-use crate::slots::SlotLexicon;
+use crate::slots::{SlotLexicon, Slots};
 
 /// Directory of the shipped checkpoint, relative to a workspace root or installed share.
 pub const CHECKPOINT_DIR: &str = "models/assistant";
@@ -218,6 +218,32 @@ fn ground(output: &mut ModelOutput, prompt: &Prompt) -> Option<String> {
     )
 }
 
+/// [`crate::dialogue::said::hold_said_size_and_side`] on an answer without memory operations;
+/// `model_input` is the prompt as the model read it. Returns whether a step changed.
+fn hold_said_size_and_side(
+    output: &mut ModelOutput,
+    plain: &str,
+    model_input: &str,
+    slots: &Slots,
+) -> bool {
+    let said = model_input
+        .rsplit_once("|u ")
+        .map_or(model_input, |(_, said)| said);
+    let (mut understanding, memory) = output.clone().into_parts();
+    if !memory.is_empty()
+        || !crate::dialogue::said::hold_said_size_and_side(
+            &mut understanding,
+            plain,
+            said,
+            slots.numbers(),
+        )
+    {
+        return false;
+    }
+    *output = ModelOutput::from_parts(understanding, memory);
+    true
+}
+
 /// [`respond_with`] at the start of a conversation in the default grounding.
 pub(crate) fn respond_fresh<M: Decoder>(
     model: &M,
@@ -276,9 +302,11 @@ fn respond_clause<M: Decoder>(
     tracing::debug!(input = %model_input, answer = %generation.text, "model turn");
     let restored = slots.restore(&generation.text)?;
     let mut output = ModelOutput::parse(&restored)?;
+    let resized = hold_said_size_and_side(&mut output, &prompt.utterance, &model_input, &slots);
     let replaced_say = ground(&mut output, prompt);
     let text = match replaced_say {
         Some(_) => output.to_text(),
+        None if resized => output.to_text(),
         None => restored,
     };
     *state = working;

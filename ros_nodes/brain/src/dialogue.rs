@@ -36,6 +36,7 @@
 //! ```
 
 pub mod recall;
+pub mod said;
 pub mod state;
 pub mod suite;
 mod teaching;

@@ -44,6 +44,11 @@ pub struct HearArgs {
     /// --heard` on them: the difference between the two scores is what recognition costs.
     #[arg(long)]
     pub written: Option<PathBuf>,
+    /// Hear the training utterances that `train-assistant` hears instead of held-out ones:
+    /// a development set, so recognition settings are chosen without looking at the held-out
+    /// split that `embodied eval --heard` scores.
+    #[arg(long)]
+    pub training: bool,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -72,8 +77,13 @@ pub fn run(args: &HearArgs) -> anyhow::Result<()> {
         None => brain::assistant::AssistantModel::find_default()?,
     };
     let plan = brain::eval::plan_of(&dir);
-    let (_, heldout) = brain::eval::heldout_examples(&args.root, &plan)?;
-    let clean: Vec<&CorpusExample> = heldout
+    let examples = if args.training {
+        let (map, set) = brain::corpus::load_from_root(&args.root)?;
+        brain::corpus::Corpus::generate(&set, &map, &plan.corpus)?.train
+    } else {
+        brain::eval::heldout_examples(&args.root, &plan)?.1
+    };
+    let clean: Vec<&CorpusExample> = examples
         .iter()
         .filter(|e| !e.noisy)
         .take(args.limit)
@@ -84,8 +94,13 @@ pub fn run(args: &HearArgs) -> anyhow::Result<()> {
         write_jsonl(path, &heard.written)?;
     }
     println!(
-        "{} held-out utterances: {heard} -> {}",
+        "{} {} utterances: {heard} -> {}",
         clean.len(),
+        if args.training {
+            "training"
+        } else {
+            "held-out"
+        },
         args.out.display()
     );
     Ok(())
