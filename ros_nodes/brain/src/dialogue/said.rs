@@ -3,10 +3,30 @@
 //! turned left, "move 3" backed up 3 m, "turn 45" and "spin 360" (whisper writes the digits
 //! that the corpus spells out) turned around. A request of one turn or one move whose words
 //! give its size (one number) or its direction (left or right, forward or back, and not both)
-//! gets that size and direction. Every example of the corpus keeps its answer (tested), so a
-//! size or direction the words leave open stays the model's.
+//! gets that size and direction. So does a search: "find the keys" said right after "bring
+//! me the keys" was answered with another fetch; a request to find that says nothing of
+//! bringing is a find. Every example of the corpus keeps its answer (tested), so what the
+//! words leave open stays the model's.
 
-use crate::actions::{Action, Understanding};
+use crate::actions::{Action, Destination, Understanding};
+
+/// Words that ask to search ("look" only in "look for").
+const SEARCH: &[&str] = &["find", "search", "locate", "hunt", "seek"];
+/// Words of bringing, handing over or needing: a search said with one of them may be a
+/// fetch ("find the keys and give them to me", "I need to find my keys").
+const FETCH: &[&str] = &[
+    "bring", "fetch", "get", "give", "hand", "take", "carry", "deliver", "grab", "pass", "send",
+    "need", "want", "pick", "return", "me", "here",
+];
+
+/// Whether `words` ask to search for something and say nothing of having it brought.
+fn asks_only_to_search(words: &[&str]) -> bool {
+    let search = words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| SEARCH.contains(w) || (*w == "look" && words.get(i + 1) == Some(&"for")));
+    search && !words.iter().any(|w| FETCH.contains(w))
+}
 
 /// Words that say a turn goes left (counterclockwise, positive angles).
 const LEFT: &[&str] = &["left", "counterclockwise", "anticlockwise"];
@@ -104,7 +124,8 @@ fn said_number<'a>(said: &[&'a str], numbers: &[String]) -> Option<(f64, Option<
     Some((value, said.get(at + 1).copied()))
 }
 
-/// Gives a request of one turn or one move the size and direction its words say: `plain` is
+/// Gives a request of one turn or one move the size and direction its words say, and a
+/// request to search the search it asks for: `plain` is
 /// the utterance's plain words (the side), `said` the same as the model read it, numbers as
 /// `N` slots whose values are `numbers` (the size). Returns whether the step changed; its say
 /// text is then the step's own sentence's business
@@ -139,6 +160,10 @@ pub fn hold_said_size_and_side(
                 *angle_deg = sign * angle_deg.abs();
             }
         }
+        Action::Bring {
+            object,
+            to: Destination::User,
+        } if asks_only_to_search(&words) => *action = Action::Find { object: *object },
         Action::Move { distance_m } => {
             if let Some((metres, Some("meters"))) = number
                 && metres > 0.0
@@ -160,6 +185,7 @@ mod tests {
     use super::*;
     use crate::prompt::{ModelOutput, Prompt};
     use crate::slots::SlotLexicon;
+    use embodied_world::ObjectId;
 
     fn turn(angle_deg: f64) -> Understanding {
         Understanding {
@@ -172,6 +198,16 @@ mod tests {
         Understanding {
             say: "Moving.".into(),
             actions: vec![Action::Move { distance_m }],
+        }
+    }
+
+    fn fetch(object: ObjectId) -> Understanding {
+        Understanding {
+            say: "Bringing it.".into(),
+            actions: vec![Action::Bring {
+                object,
+                to: Destination::User,
+            }],
         }
     }
 
@@ -234,6 +270,8 @@ mod tests {
             ("move 3", moving(3.0)),
             ("turn left then back up", turn(90.0)),
             ("spin 720 degrees", turn(360.0)),
+            ("find the keys and give them to me", fetch(ObjectId::Keys)),
+            ("i need to look at my messages", fetch(ObjectId::Phone)),
         ];
         for (utterance, mut understanding) in cases {
             let before = understanding.clone();
@@ -246,9 +284,9 @@ mod tests {
     }
 
     /// Every example of the corpus (training and held-out, clean and noisy) whose answer is
-    /// one turn or one move keeps its answer.
+    /// one turn, move or fetch keeps its answer.
     #[test]
-    fn every_turn_and_move_of_the_corpus_keeps_its_answer() {
+    fn every_turn_move_and_fetch_of_the_corpus_keeps_its_answer() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let (map, set) = crate::corpus::load_from_root(&root).unwrap();
         let lexicon = lexicon();
@@ -265,7 +303,7 @@ mod tests {
             if !memory.is_empty()
                 || !matches!(
                     understanding.actions.as_slice(),
-                    [Action::Turn { .. } | Action::Move { .. }]
+                    [Action::Turn { .. } | Action::Move { .. } | Action::Bring { .. }]
                 )
             {
                 continue;
