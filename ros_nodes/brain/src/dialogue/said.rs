@@ -3,7 +3,8 @@
 //! turned left, "move 3" backed up 3 m, "turn 45" and "spin 360" (whisper writes the digits
 //! that the corpus spells out) turned around. A request of one turn or one move whose words
 //! give its size (one number) or its direction (left or right, forward or back, and not both)
-//! gets that size and direction. So does a search: "find the keys" said right after "bring
+//! gets that size and direction, or, beyond what the robot does at once ("move forward 12
+//! meters" moved 1 m, "turn left 400 degrees" turned around), says so. So does a search: "find the keys" said right after "bring
 //! me the keys" was answered with another fetch; a request to find that says nothing of
 //! bringing is a find. Every example of the corpus keeps its answer (tested), so what the
 //! words leave open stays the model's.
@@ -124,6 +125,31 @@ fn said_number<'a>(said: &[&'a str], numbers: &[String]) -> Option<(f64, Option<
     Some((value, said.get(at + 1).copied()))
 }
 
+/// What the robot says to a move longer than one step of a task may be
+/// ([`crate::prompt::MAX_MOVE_M`]).
+pub fn too_far_to_move() -> String {
+    format!(
+        "Sorry, I can move at most {} meters at a time.",
+        crate::prompt::MAX_MOVE_M
+    )
+}
+
+/// What the robot says to a turn of more than one full turn.
+pub fn too_far_to_turn() -> String {
+    format!(
+        "Sorry, I can turn at most {} degrees at a time.",
+        crate::prompt::MAX_TURN_DEG
+    )
+}
+
+/// Answers a request beyond the robot's reach with `say` and no step (rather than with a
+/// smaller motion than was asked for, which the model, bound by the grammar, made of it).
+fn beyond_reach(understanding: &mut Understanding, say: &str) -> bool {
+    understanding.actions.clear();
+    understanding.say = say.to_owned();
+    true
+}
+
 /// Gives a request of one turn or one move the size and direction its words say, and a
 /// request to search the search it asks for: `plain` is
 /// the utterance's plain words (the side), `said` the same as the model read it, numbers as
@@ -150,10 +176,13 @@ pub fn hold_said_size_and_side(
         Action::Turn { angle_deg } => {
             if let Some((degrees, after)) = number
                 && after.is_none_or(|a| AFTER_AN_ANGLE.contains(&a))
-                && degrees.fract() == 0.0
-                && (1.0..=f64::from(MAX_TURN_DEG)).contains(&degrees)
             {
-                *angle_deg = angle_deg.signum() * degrees;
+                if degrees > f64::from(MAX_TURN_DEG) {
+                    return beyond_reach(understanding, &too_far_to_turn());
+                }
+                if degrees >= 1.0 && degrees.fract() == 0.0 {
+                    *angle_deg = angle_deg.signum() * degrees;
+                }
             }
             // A full turn ends where it began: its side is left to the model.
             if let Some(sign) = turn_side(&words).filter(|_| angle_deg.abs() < 360.0) {
@@ -165,11 +194,13 @@ pub fn hold_said_size_and_side(
             to: Destination::User,
         } if asks_only_to_search(&words) => *action = Action::Find { object: *object },
         Action::Move { distance_m } => {
-            if let Some((metres, Some("meters"))) = number
-                && metres > 0.0
-                && metres <= MAX_MOVE_M
-            {
-                *distance_m = distance_m.signum() * metres;
+            if let Some((metres, Some("meters"))) = number {
+                if metres > MAX_MOVE_M {
+                    return beyond_reach(understanding, &too_far_to_move());
+                }
+                if metres > 0.0 {
+                    *distance_m = distance_m.signum() * metres;
+                }
             }
             if let Some(sign) = move_side(&words) {
                 *distance_m = sign * distance_m.abs();
@@ -262,6 +293,21 @@ mod tests {
     }
 
     #[test]
+    fn a_motion_beyond_reach_is_declined_and_said_so() {
+        let lexicon = lexicon();
+        let cases = [
+            ("move forward 12 meters", moving(1.0), too_far_to_move()),
+            ("turn left 400 degrees", turn(180.0), too_far_to_turn()),
+            ("spin 720 degrees", turn(360.0), too_far_to_turn()),
+        ];
+        for (utterance, mut understanding, say) in cases {
+            assert!(hold(&lexicon, &mut understanding, utterance), "{utterance}");
+            assert_eq!(understanding.actions, vec![], "{utterance}");
+            assert_eq!(understanding.say, say, "{utterance}");
+        }
+    }
+
+    #[test]
     fn what_the_words_leave_open_stays_the_models() {
         let lexicon = lexicon();
         let cases = [
@@ -269,7 +315,6 @@ mod tests {
             ("turn around 2 times", turn(360.0)),
             ("move 3", moving(3.0)),
             ("turn left then back up", turn(90.0)),
-            ("spin 720 degrees", turn(360.0)),
             ("find the keys and give them to me", fetch(ObjectId::Keys)),
             ("i need to look at my messages", fetch(ObjectId::Phone)),
         ];
