@@ -180,7 +180,9 @@ fn respond_in_clauses<M: Decoder>(
 /// is the drive there ([`crate::dialogue::state::enforce_grounding`]), an answer of other
 /// steps says what they do ([`crate::dialogue::state::enforce_said_steps`]), a question where
 /// a known object is is answered from what is known
-/// ([`crate::dialogue::state::answer_where_from_what_is_known`]), and a claim to see an object
+/// ([`crate::dialogue::state::answer_where_from_what_is_known`]), a name or liking said from
+/// memory is one the facts hold ([`crate::dialogue::state::answer_recall_from_facts`]), and a
+/// claim to see an object
 /// is checked ([`crate::dialogue::state::enforce_whereabouts`]); checked per
 /// clause, as the model does not always copy the battery figure ("report status then go to
 /// the kitchen" was answered with another room and charge), and a joined answer can no longer
@@ -205,6 +207,9 @@ fn ground(output: &mut ModelOutput, prompt: &Prompt) -> Option<String> {
             &grounding.facts,
         )
         .or_else(|| crate::dialogue::state::enforce_said_steps(&mut understanding))
+        .or_else(|| {
+            crate::dialogue::state::answer_recall_from_facts(&mut understanding, &grounding.facts)
+        })
     {
         *output = ModelOutput::from_parts(understanding, memory);
         return Some(replaced);

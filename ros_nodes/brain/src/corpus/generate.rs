@@ -233,6 +233,32 @@ pub(crate) fn capitalize(word: &str) -> String {
     }
 }
 
+/// The answer to "what's my name?" with the person's name known.
+pub(crate) fn your_name_sentence(name: &str) -> String {
+    format!("Your name is {}.", capitalize_words(name))
+}
+
+/// The answer to "what's my name?" with the person's name unknown.
+pub(crate) const NAME_UNKNOWN: &str = "I don't know your name yet. What is it?";
+
+/// The answer to "what's my sister's name?" with the name known.
+pub(crate) fn relative_name_sentence(relative: &str, name: &str) -> String {
+    format!("Your {relative}'s name is {}.", capitalize_words(name))
+}
+
+/// The answer to "what's my sister's name?" with the name unknown.
+pub(crate) fn relative_name_unknown(relative: &str) -> String {
+    format!("I don't know your {relative}'s name yet.")
+}
+
+/// The answer to "what do I like?" with a liking known.
+pub(crate) fn likes_sentence(thing: &str) -> String {
+    format!("You told me you like {thing}.")
+}
+
+/// The answer to "what do I like?" with nothing known.
+pub(crate) const LIKES_UNKNOWN: &str = "You haven't told me yet.";
+
 /// Each word with a capital letter ("mary jo" is "Mary Jo").
 pub(crate) fn capitalize_words(text: &str) -> String {
     text.split(' ')
@@ -661,13 +687,10 @@ pub(crate) fn answer(
             if rng.random_bool(0.6) {
                 let known = pick(rng, filler.list("name")).to_owned();
                 insert_fact(rng, g, user_fact("name", &known));
-                (
-                    format!("Your name is {}.", capitalize_words(&known)),
-                    vec![],
-                )
+                (your_name_sentence(&known), vec![])
             } else {
                 remove_facts(g, "user", "name");
-                ("I don't know your name yet. What is it?".into(), vec![])
+                (NAME_UNKNOWN.into(), vec![])
             }
         }
         Intent::ForgetName => (
@@ -688,10 +711,10 @@ pub(crate) fn answer(
             if rng.random_bool(0.6) {
                 let thing = pick(rng, filler.list("thing")).to_owned();
                 insert_fact(rng, g, user_fact("likes", &thing));
-                (format!("You told me you like {thing}."), vec![])
+                (likes_sentence(&thing), vec![])
             } else {
                 remove_facts(g, "user", "likes");
-                ("You haven't told me yet.".into(), vec![])
+                (LIKES_UNKNOWN.into(), vec![])
             }
         }
         Intent::RememberRelativeName => {
@@ -721,13 +744,10 @@ pub(crate) fn answer(
                         value: known.clone(),
                     },
                 );
-                (
-                    format!("Your {relative}'s name is {}.", capitalize_words(&known)),
-                    vec![],
-                )
+                (relative_name_sentence(&relative, &known), vec![])
             } else {
                 remove_facts(g, &relative, "name");
-                (format!("I don't know your {relative}'s name yet."), vec![])
+                (relative_name_unknown(&relative), vec![])
             }
         }
         Intent::ForgetRelative => {

@@ -9,6 +9,7 @@ use embodied_world::{ObjectId, PlaceId};
 use serde::Deserialize;
 
 use super::DialogueError;
+use super::recall::{NAME_RELATION, USER};
 use crate::actions::{Action, Understanding};
 use crate::prompt::{MAX_SUBJECT_WORDS, MAX_WORD_BYTES, Perceived, THEN};
 
@@ -333,6 +334,73 @@ pub fn answer_where_from_what_is_known(
         remembered_sentence(object, remembered_place(facts, object)?)
     };
     understanding.actions.clear();
+    Some(std::mem::replace(&mut understanding.say, say))
+}
+
+/// An answer that says a name or a liking from memory ("Your name is Dave.", "Your wife's name
+/// is Sarah.", "You told me you like jazz.") says what `facts` hold: the model, with several
+/// names in its prompt, once answered "who is my wife?" with the person's own name. A value the
+/// facts do not hold is replaced with the one they do, or with not knowing it when they hold
+/// none. Answers with steps are left alone. Returns the text replaced, if any.
+pub fn answer_recall_from_facts(
+    understanding: &mut Understanding,
+    facts: &[crate::prompt::Fact],
+) -> Option<String> {
+    use crate::corpus::generate::{
+        LIKES_UNKNOWN, NAME_UNKNOWN, likes_sentence, relative_name_sentence, relative_name_unknown,
+        your_name_sentence,
+    };
+    if !understanding.actions.is_empty() {
+        return None;
+    }
+    let said = understanding.say.strip_suffix('.')?.to_owned();
+    let values = |subject: &str, relation: &str| -> Vec<String> {
+        facts
+            .iter()
+            .filter(|f| f.subject == subject && f.relation == relation)
+            .map(|f| f.value.clone())
+            .collect()
+    };
+    if let Some(name) = said.strip_prefix("Your name is ") {
+        let known = values(USER, NAME_RELATION);
+        return recall_replacement(
+            understanding,
+            name,
+            &known,
+            your_name_sentence,
+            NAME_UNKNOWN,
+        );
+    }
+    if let Some(thing) = said.strip_prefix("You told me you like ") {
+        let known = values(USER, "likes");
+        return recall_replacement(understanding, thing, &known, likes_sentence, LIKES_UNKNOWN);
+    }
+    let (relative, name) = said.strip_prefix("Your ")?.split_once("'s name is ")?;
+    let known = values(relative, NAME_RELATION);
+    recall_replacement(
+        understanding,
+        name,
+        &known,
+        |value| relative_name_sentence(relative, value),
+        &relative_name_unknown(relative),
+    )
+}
+
+/// [`answer_recall_from_facts`] once the sentence is read: `said` against the `known` values.
+fn recall_replacement(
+    understanding: &mut Understanding,
+    said: &str,
+    known: &[String],
+    sentence: impl Fn(&str) -> String,
+    unknown: &str,
+) -> Option<String> {
+    if known.iter().any(|v| v.eq_ignore_ascii_case(said)) {
+        return None;
+    }
+    let say = match known {
+        [] => unknown.to_owned(),
+        [value, ..] => sentence(value),
+    };
     Some(std::mem::replace(&mut understanding.say, say))
 }
 
@@ -861,5 +929,79 @@ mod tests {
             describe_sentence(&RobotState::default()),
             "I don't see anything in particular here in the living room."
         );
+    }
+
+    #[test]
+    fn a_name_or_liking_said_from_memory_is_what_the_facts_hold() {
+        use crate::prompt::Fact;
+        let fact = |subject: &str, relation: &str, value: &str| Fact {
+            subject: subject.into(),
+            relation: relation.into(),
+            value: value.into(),
+        };
+        let facts = vec![
+            fact("user", "name", "dave"),
+            fact("wife", "name", "sarah"),
+            fact("user", "likes", "jazz"),
+            fact("user", "likes", "green tea"),
+        ];
+        let cases = [
+            ("Your name is Sarah.", Some("Your name is Dave.")),
+            ("Your name is Dave.", None),
+            (
+                "Your wife's name is Dave.",
+                Some("Your wife's name is Sarah."),
+            ),
+            ("Your wife's name is Sarah.", None),
+            (
+                "Your son's name is Dave.",
+                Some("I don't know your son's name yet."),
+            ),
+            (
+                "You told me you like Dave.",
+                Some("You told me you like jazz."),
+            ),
+            ("You told me you like green tea.", None),
+            ("Got it, your wife's name is Dave.", None),
+        ];
+        for (say, expected) in cases {
+            let mut understanding = Understanding {
+                say: say.into(),
+                actions: Vec::new(),
+            };
+            let replaced = answer_recall_from_facts(&mut understanding, &facts);
+            assert_eq!(replaced.is_some(), expected.is_some(), "{say}");
+            assert_eq!(understanding.say, expected.unwrap_or(say), "{say}");
+        }
+        let mut understanding = Understanding {
+            say: "Your name is Dave.".into(),
+            actions: Vec::new(),
+        };
+        answer_recall_from_facts(&mut understanding, &[]);
+        assert_eq!(understanding.say, crate::corpus::generate::NAME_UNKNOWN);
+    }
+
+    /// Every answer of the corpus (training and held-out) keeps its say text given its facts.
+    #[test]
+    fn every_recall_of_the_corpus_keeps_its_answer() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let (map, set) = crate::corpus::load_from_root(&root).unwrap();
+        let options = crate::corpus::CorpusOptions {
+            train_examples: 20_000,
+            heldout_examples: 4_000,
+            ..Default::default()
+        };
+        let corpus = crate::corpus::Corpus::generate(&set, &map, &options).unwrap();
+        let mut recalls = 0;
+        for example in corpus.train.iter().chain(&corpus.heldout) {
+            let prompt = crate::prompt::Prompt::parse(&example.prompt).unwrap();
+            let output = crate::prompt::ModelOutput::parse(&example.answer).unwrap();
+            let (mut understanding, _) = output.into_parts();
+            let said = understanding.say.clone();
+            recalls += usize::from(said.starts_with("Your ") || said.starts_with("You told"));
+            let replaced = answer_recall_from_facts(&mut understanding, &prompt.grounding.facts);
+            assert_eq!(replaced, None, "{}: {said}", example.prompt);
+        }
+        assert!(recalls > 500, "{recalls} recall answers");
     }
 }
