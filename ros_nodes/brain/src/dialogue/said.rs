@@ -171,7 +171,7 @@ pub fn hold_said_size_and_side(
     let said: Vec<&str> = said.split_whitespace().collect();
     let number =
         said_number(&said, numbers).filter(|_| !words.iter().any(|w| FRACTIONS.contains(w)));
-    let before = action.clone();
+    let before = *action;
     match action {
         Action::Turn { angle_deg } => {
             if let Some((degrees, after)) = number
