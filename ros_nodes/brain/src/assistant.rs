@@ -113,10 +113,7 @@ pub(crate) fn respond_with<M: Decoder>(
     // The model reads what was said as plain words: whisper's casing and punctuation vary
     // from one take to the next ("What do you see?" / "what do you see") and mean nothing
     // to the robot, but swayed the answer; so does its spelling ("neighbour").
-    let plain = crate::corpus::noise::plain_words(&crate::corpus::noise::american_spelling(
-        &prompt.utterance,
-    ))
-    .join(" ");
+    let plain = plain_utterance(&prompt.utterance);
     // "The cup from the kitchen": the model reads the request without the source, which its
     // answers cannot name, and a fetch of that object learns where to look first.
     let source = io.lexicon.fetch_source(&plain);
@@ -138,6 +135,11 @@ pub(crate) fn respond_with<M: Decoder>(
     // The latency of the turn includes clauses tried and given up.
     turn.elapsed = started.elapsed();
     Ok(turn)
+}
+
+/// `utterance` as the model reads it: plain words, American spelling.
+pub(crate) fn plain_utterance(utterance: &str) -> String {
+    crate::corpus::noise::plain_words(&crate::corpus::noise::american_spelling(utterance)).join(" ")
 }
 
 /// [`respond_with`] after the utterance's normalisation.

@@ -829,3 +829,17 @@ pub fn load_from_root(root: &Path) -> Result<(SemanticMap, TemplateSet), Error> 
     let set = TemplateSet::load(&root.join("config/corpus"), &map)?;
     Ok((map, set))
 }
+
+/// A corpus of 20,000 training and 4,000 held-out examples from the workspace's templates, for
+/// tests that check a rule against every example of a kind.
+#[cfg(test)]
+pub(crate) fn sample_for_tests() -> Corpus {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (map, set) = load_from_root(&root).unwrap();
+    let options = CorpusOptions {
+        train_examples: 20_000,
+        heldout_examples: 4_000,
+        ..Default::default()
+    };
+    Corpus::generate(&set, &map, &options).unwrap()
+}

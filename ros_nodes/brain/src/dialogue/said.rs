@@ -332,15 +332,8 @@ mod tests {
     /// one turn, move or fetch keeps its answer.
     #[test]
     fn every_turn_move_and_fetch_of_the_corpus_keeps_its_answer() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let (map, set) = crate::corpus::load_from_root(&root).unwrap();
         let lexicon = lexicon();
-        let options = crate::corpus::CorpusOptions {
-            train_examples: 20_000,
-            heldout_examples: 4_000,
-            ..Default::default()
-        };
-        let corpus = crate::corpus::Corpus::generate(&set, &map, &options).unwrap();
+        let corpus = crate::corpus::sample_for_tests();
         let mut checked = 0;
         let mut changed = Vec::new();
         for example in corpus.train.iter().chain(&corpus.heldout) {

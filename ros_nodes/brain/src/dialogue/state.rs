@@ -984,14 +984,7 @@ mod tests {
     /// Every answer of the corpus (training and held-out) keeps its say text given its facts.
     #[test]
     fn every_recall_of_the_corpus_keeps_its_answer() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let (map, set) = crate::corpus::load_from_root(&root).unwrap();
-        let options = crate::corpus::CorpusOptions {
-            train_examples: 20_000,
-            heldout_examples: 4_000,
-            ..Default::default()
-        };
-        let corpus = crate::corpus::Corpus::generate(&set, &map, &options).unwrap();
+        let corpus = crate::corpus::sample_for_tests();
         let mut recalls = 0;
         for example in corpus.train.iter().chain(&corpus.heldout) {
             let prompt = crate::prompt::Prompt::parse(&example.prompt).unwrap();
